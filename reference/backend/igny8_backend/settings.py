@@ -1,0 +1,109 @@
+"""Settings come from the environment; the safe defaults apply only with IGNY8_DEV=1."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV = os.environ.get("IGNY8_DEV") == "1"
+
+
+def _env(name, dev_default=None):
+    value = os.environ.get(name)
+    if value:
+        return value
+    if DEV and dev_default is not None:
+        return dev_default
+    raise ImproperlyConfigured(f"Set the environment variable {name} (or IGNY8_DEV=1 for development defaults).")
+
+
+SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-not-secret")
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", "postgresql:///igny8"), conn_max_age=60)}
+
+# ERR-3: the largest request body the API accepts.
+IGNY8_MAX_PAYLOAD_BYTES = int(os.environ.get("IGNY8_MAX_PAYLOAD_BYTES", 5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = IGNY8_MAX_PAYLOAD_BYTES
+IGNY8_STRUCTURE_SCHEMA = Path(os.environ.get("IGNY8_STRUCTURE_SCHEMA", BASE_DIR.parent.parent / "spec" / "structure.schema.json"))
+IGNY8_REVISION = os.environ.get("IGNY8_REVISION", "unknown")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "accounts",
+    "integration",
+    "content",
+    "webtab",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "igny8_backend.urls"
+WSGI_APPLICATION = "igny8_backend.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# Behind the stack's TLS proxy the original scheme arrives in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = True
+SESSION_COOKIE_SECURE = not DEV
+CSRF_COOKIE_SECURE = not DEV
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+USE_TZ = True
+TIME_ZONE = "UTC"
+STATIC_URL = "/static/"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integration.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integration.auth.HasIntegrationKey"],
+    "DEFAULT_PARSER_CLASSES": ["integration.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "igny8_backend.exception_handler.json_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IGNY8 integration API (reference backend)",
+    "DESCRIPTION": "The backend side of the IGNY8 WordPress sync protocol. Requirements: spec/requirements.yaml.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("IGNY8_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,34 @@
+"""ERR-2 / ERR-3: JSON only, and never more than IGNY8_MAX_PAYLOAD_BYTES read into memory."""
+
+import json
+
+from django.conf import settings
+from igny8_backend.errors import ApiError
+from rest_framework import exceptions, parsers
+
+
+class LimitedJSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.IGNY8_MAX_PAYLOAD_BYTES
+        request = parser_context["request"]
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise _too_large(limit)
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError(f"The body is not UTF-8: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise exceptions.ParseError(f"The body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from exc
+
+
+def _too_large(limit):
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"The body is larger than the limit of {limit} bytes.",
+        [{"path": "$", "message": f"limit is {limit} bytes"}],
+    )

@@ -1,0 +1,107 @@
+import re
+
+from rest_framework import serializers
+
+SLUG = r"^[a-z0-9_-]{1,20}$"
+TAXONOMY_SLUG = r"^[a-z0-9_-]{1,32}$"
+
+
+class ConnectRequest(serializers.Serializer):
+    site_url = serializers.URLField(max_length=2048, required=False)
+    wp_version = serializers.CharField(max_length=64, required=False)
+    plugin_version = serializers.CharField(max_length=64, required=False)
+
+
+class ConnectResponse(serializers.Serializer):
+    integration_id = serializers.IntegerField()
+    site_id = serializers.IntegerField()
+    site_name = serializers.CharField()
+    status = serializers.CharField()
+
+
+class TestConnectionResponse(serializers.Serializer):
+    ok = serializers.BooleanField()
+    integration_id = serializers.IntegerField()
+    site_id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class UpdateStructureResponse(serializers.Serializer):
+    success = serializers.BooleanField()
+    last_structure_fetch = serializers.DateTimeField()
+    post_types = serializers.IntegerField(help_text="How many post types were stored.")
+    taxonomies = serializers.IntegerField(help_text="How many taxonomies were stored.")
+
+
+class ContentItem(serializers.Serializer):
+    external_id = serializers.IntegerField(min_value=1)
+    post_type = serializers.RegexField(SLUG)
+    title = serializers.CharField(max_length=10000, allow_blank=True)
+    status = serializers.CharField(max_length=20)
+    url = serializers.URLField(max_length=2048, required=False, allow_blank=True)
+    modified_gmt = serializers.DateTimeField(required=False, allow_null=True)
+    terms = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=200), max_length=1000),
+        required=False,
+    )
+
+    def validate_terms(self, terms):
+        bad = [t for t in terms if not re.fullmatch(TAXONOMY_SLUG, t)]
+        if bad:
+            raise serializers.ValidationError(f"not taxonomy slugs: {bad[:5]}")
+        return terms
+
+
+class DeletedItem(serializers.Serializer):
+    external_id = serializers.IntegerField(min_value=1)
+
+
+class SyncContentRequest(serializers.Serializer):
+    items = ContentItem(many=True, required=False, max_length=500)
+    deleted = DeletedItem(many=True, required=False, max_length=500)
+
+
+class SyncContentResponse(serializers.Serializer):
+    upserted = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+
+
+class ContentTypeEntry(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    hierarchical = serializers.BooleanField()
+    public = serializers.BooleanField()
+    synced_count = serializers.IntegerField()
+
+
+class TaxonomyEntry(ContentTypeEntry):
+    object_types = serializers.ListField(child=serializers.CharField())
+
+
+class ContentTypesResponse(serializers.Serializer):
+    integration_id = serializers.IntegerField()
+    site_id = serializers.IntegerField()
+    status = serializers.CharField()
+    is_active = serializers.BooleanField()
+    last_structure_fetch = serializers.DateTimeField(allow_null=True)
+    generated_at = serializers.CharField(allow_null=True)
+    site_url = serializers.CharField(allow_null=True)
+    wp_version = serializers.CharField(allow_null=True)
+    plugin_version = serializers.CharField(allow_null=True)
+    post_types = serializers.DictField(child=ContentTypeEntry())
+    taxonomies = serializers.DictField(child=TaxonomyEntry())
+
+
+class ErrorDetail(serializers.Serializer):
+    path = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorBody(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = ErrorDetail(many=True)
+
+
+class ErrorResponse(serializers.Serializer):
+    error = ErrorBody()

@@ -1,0 +1,54 @@
+"""Storing and reading the structure: the seed's update_site_structure, made atomic and ordered."""
+
+from content.services import synced_counts
+from django.db import transaction
+from django.utils import timezone
+from igny8_backend.errors import ApiError
+
+from .models import SiteIntegration
+from .structure import parse_generated_at, validate_structure
+
+
+def store_structure(integration_id, payload):
+    """STORE-1..3, CONC-1: validate, then replace the stored structure under a row lock."""
+    generated_at = validate_structure(payload)
+    with transaction.atomic():
+        integration = SiteIntegration.objects.select_for_update().get(pk=integration_id)
+        if integration.status != SiteIntegration.Status.CONNECTED:
+            raise ApiError(409, "not_connected", "Connect the integration before sending its structure.")
+        stored = integration.structure
+        if stored and parse_generated_at(stored["generated_at"]) > generated_at:
+            raise ApiError(
+                409,
+                "stale_structure",
+                f"generated_at {payload['generated_at']} is older than the stored {stored['generated_at']}.",
+                [{"path": "$.generated_at", "message": "older than the stored structure"}],
+            )
+        now = timezone.now()
+        integration.config_json = {**integration.config_json, "content_types": payload, "last_structure_fetch": now.isoformat()}
+        integration.structure_synced_at = now
+        integration.save(update_fields=["config_json", "structure_synced_at"])
+    return integration
+
+
+def read_back(integration):
+    """READ-1..3: the stored structure with the synced counts beside each entry."""
+    structure = integration.structure or {}
+    type_counts, term_counts = synced_counts(integration)
+    return {
+        "integration_id": integration.pk,
+        "site_id": integration.site_id,
+        "status": integration.status,
+        "is_active": integration.is_active,
+        "last_structure_fetch": integration.config_json.get("last_structure_fetch"),
+        "generated_at": structure.get("generated_at"),
+        "site_url": structure.get("site_url"),
+        "wp_version": structure.get("wp_version"),
+        "plugin_version": structure.get("plugin_version"),
+        "post_types": {
+            slug: {**entry, "synced_count": type_counts.get(slug, 0)} for slug, entry in structure.get("post_types", {}).items()
+        },
+        "taxonomies": {
+            slug: {**entry, "synced_count": term_counts.get(slug, 0)} for slug, entry in structure.get("taxonomies", {}).items()
+        },
+    }

@@ -1,0 +1,114 @@
+"""SEC-1, SEC-2, SEC-3: who may call the integration API."""
+
+import pytest
+from django.utils import timezone
+from integration import keys
+from rest_framework.test import APIClient
+
+from harness.structures import structure
+
+from .conftest import BASE, assert_json_error
+
+ACTIONS = [
+    ("post", "test-connection"),
+    ("post", "update-structure"),
+    ("get", "content-types"),
+    ("post", "sync-content"),
+    ("post", "disconnect"),
+]
+
+
+@pytest.mark.parametrize("method,action", ACTIONS)
+@pytest.mark.parametrize(
+    "header,code",
+    [
+        (None, "missing_api_key"),
+        ("Token abc", "malformed_authorization"),
+        ("Bearer ", "malformed_authorization"),
+        ("Bearer igny8_wrongwrongwrongwrongwrong", "invalid_api_key"),
+        ("Bearer not-even-a-key", "invalid_api_key"),
+    ],
+)
+def test_bad_credentials_are_refused_and_change_nothing(tenant, method, action, header, code):
+    before = tenant.stored()
+    client = APIClient()
+    if header is not None:
+        client.credentials(HTTP_AUTHORIZATION=header)
+    response = getattr(client, method)(tenant.url(action), structure(), format="json")
+    assert_json_error(response, 401, code)
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert tenant.stored() == before
+
+
+def test_revoked_key_is_refused(tenant):
+    tenant.integration.api_key_revoked_at = timezone.now()
+    tenant.integration.save()
+    assert_json_error(tenant.post_structure(), 401, "revoked_api_key")
+    assert tenant.stored()["config_json"] == {}
+
+
+def test_inactive_integration_is_refused(tenant):
+    tenant.integration.is_active = False
+    tenant.integration.save()
+    assert_json_error(tenant.client.post(tenant.url("test-connection")), 401, "revoked_api_key")
+
+
+def test_a_key_with_the_right_prefix_but_wrong_secret_is_refused(tenant):
+    forged = tenant.key[:14] + ("A" if tenant.key[14] != "A" else "B") + tenant.key[15:]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert_json_error(client.post(tenant.url("test-connection")), 401, "invalid_api_key")
+
+
+@pytest.mark.parametrize("method,action", ACTIONS)
+def test_another_sites_integration_answers_as_a_missing_one(tenant, other_tenant, method, action):
+    before = other_tenant.stored()
+    foreign = getattr(tenant.client, method)(tenant.url(action, other_tenant.integration.pk), structure(), format="json")
+    missing = getattr(tenant.client, method)(tenant.url(action, 999999999), structure(), format="json")
+    assert_json_error(foreign, 404, "not_found")
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
+    assert other_tenant.stored() == before
+
+
+def test_keys_are_stored_hashed_never_in_clear(tenant):
+    row = type(tenant.integration).objects.values().get(pk=tenant.integration.pk)
+    assert tenant.key not in repr(row)
+    assert row["api_key_hash"] == keys.key_hash(tenant.key)
+    assert len(row["api_key_prefix"]) == keys.PREFIX_LEN
+
+
+def test_connect_reports_the_keys_integration_and_marks_it_connected(db):
+    from .conftest import Tenant
+
+    t = Tenant("gamma", connected=False)
+    response = t.client.post(f"{BASE}/connect/", {"site_url": "https://gamma.example", "wp_version": "6.1.9"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"integration_id": t.integration.pk, "site_id": t.site.pk, "site_name": "gamma site", "status": "connected"}
+    assert t.stored()["status"] == "connected"
+
+
+def test_connect_refuses_a_bad_site_url(db):
+    from .conftest import Tenant
+
+    t = Tenant("delta", connected=False)
+    error = assert_json_error(t.client.post(f"{BASE}/connect/", {"site_url": "not a url"}, format="json"), 400, "invalid_request")
+    assert error["details"][0]["path"] == "$.site_url"
+    assert t.stored()["status"] == "not_connected"
+
+
+def test_test_connection_answers_ok_and_changes_nothing(tenant):
+    tenant.post_structure()
+    before = tenant.stored()
+    response = tenant.client.post(tenant.url("test-connection"))
+    assert response.json() == {"ok": True, "integration_id": tenant.integration.pk, "site_id": tenant.site.pk, "status": "connected"}
+    assert tenant.stored() == before
+
+
+def test_health_needs_no_key_and_names_the_code(client, db):
+    body = client.get("/api/v1/health/").json()
+    assert body["status"] == "ok" and body["version"] == "1.0.0" and body["database"].startswith("PostgreSQL")
+
+
+def test_unknown_api_paths_answer_json(client, db):
+    response = client.get("/api/v1/nothing-here/")
+    assert_json_error(response, 404, "not_found")

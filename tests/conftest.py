@@ -1,0 +1,23 @@
+"""The harness's own tests and the reference backend's tests (no Docker).
+
+The backend tests need a real PostgreSQL: DATABASE_URL if set, else a throwaway cluster that
+harness.devdb starts on a unix socket. This runs at import, before pytest-django sets Django up.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "reference" / "backend"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igny8_backend.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+if not os.environ.get("DATABASE_URL"):
+    from harness import devdb
+
+    os.environ["DATABASE_URL"] = devdb.start()
+
+import django  # noqa: E402  (settings must be in the environment first)
+
+django.setup()
