@@ -4,6 +4,7 @@ import argparse
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, spec
@@ -22,17 +23,130 @@ def cmd_spec(args):
 
 
 def cmd_test(args):
-    """The tests: the harness's and the backend's own (tests/), then the conformance suite (scenarios/)."""
+    """The tests: the harness's and the backend's own (tests/), then the conformance suite."""
     from . import devdb
 
-    env = {**os.environ}
-    env.setdefault("DATABASE_URL", devdb.start())
-    suites = [["tests"]] + ([["scenarios"]] if (ROOT / "scenarios" / "conftest.py").exists() and not args.unit else [])
-    status = 0
-    for paths in suites:
-        print(f"== pytest {' '.join(paths)}", flush=True)
-        status = subprocess.call([sys.executable, "-m", "pytest", *paths, *args.pytest_args], cwd=ROOT, env=env) or status
+    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
+    print("== the harness's and the backend's tests (tests/)", flush=True)
+    status = subprocess.call([sys.executable, "-m", "pytest", "tests", *args.pytest_args], cwd=ROOT, env=env)
+    if args.unit:
+        return status
+    print("== the conformance suite against the reference stack (scenarios/)", flush=True)
+    args.keep, args.stack, args.k = False, None, None
+    args.wp, args.plugin, args.backend_image = "6.1", None, None
+    args.pytest_args = []
+    return cmd_run(args) or status
+
+
+def new_run_dir():
+    run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path = ROOT / "reports" / run_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cmd_run(args):
+    """The conformance suite, writing reports/<run-id>/: results.json, report.html, junit.xml, allure-results/."""
+    from .stack.engine import ensure_engine
+    from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
+
+    ensure_engine()
+    run_dir = new_run_dir()
+    named = [a for a in args.pytest_args if a.startswith("scenarios")]  # tests named: run those only
+    pytest_args = [
+        *([] if named else ["scenarios"]),
+        f"--igny8-report-dir={run_dir}",
+        f"--junitxml={run_dir / 'junit.xml'}",
+        f"--alluredir={run_dir / 'allure-results'}",
+        f"--igny8-wp={args.wp}",
+        f"--igny8-plugin={args.plugin or REFERENCE_PLUGIN}",
+        f"--igny8-backend-image={args.backend_image or REFERENCE_BACKEND_IMAGE}",
+        *(["--igny8-keep"] if args.keep else []),
+        *([f"--igny8-stack={args.stack}"] if args.stack else []),
+        *(["-k", args.k] if args.k else []),
+        *args.pytest_args,
+    ]
+    status = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)
+    print(
+        f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}\nallure:  {run_dir / 'allure-results'}"
+    )
     return status
+
+
+def _stack_config(args, keep):
+    from .stack.project import StackConfig
+
+    return StackConfig(wordpress=args.wp, plugin_dir=args.plugin, backend_image=args.backend_image, keep=keep)
+
+
+def _stack_options(p):
+    from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, WORDPRESS_SUITES
+
+    p.add_argument("--wp", default="6.1", choices=sorted(WORDPRESS_SUITES), help="WordPress version (default 6.1)")
+    p.add_argument(
+        "--plugin", default=str(REFERENCE_PLUGIN), metavar="DIR", help="the plugin directory to test (default: the reference plugin)"
+    )
+    p.add_argument(
+        "--backend-image", default=REFERENCE_BACKEND_IMAGE, metavar="IMAGE", help="a backend image to run instead of the reference one"
+    )
+
+
+def cmd_up(args):
+    from .stack.project import Stack
+
+    stack = Stack.attach(args.name) if args.name and args.name in Stack.known() else Stack.create(_stack_config(args, keep=True), args.name)
+    stack.up()
+    print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
+    print(f"\n`igny8 down {stack.name}` removes it.")
+    return 0
+
+
+def cmd_down(args):
+    from .stack.project import Stack
+    from .stack.sweep import sweep
+
+    if args.all:
+        print("removed:", ", ".join(sweep(include_kept=True)) or "nothing")
+        return 0
+    if not args.name:
+        raise SystemExit("igny8 down: name a stack (see `igny8 status`) or pass --all")
+    Stack.attach(args.name).down()
+    return 0
+
+
+def cmd_status(args):
+    from .stack.project import Stack
+    from .stack.sweep import stacks
+
+    if args.name:
+        stack = Stack.attach(args.name)
+        for service in stack.status():
+            print(f"{service['service']:10} {service['state']:10} {service['health'] or ''}")
+        print(stack.describe(show_secrets=args.show_secrets))
+        return 0
+    running = stacks()
+    names = sorted(set(Stack.known()) | set(running))
+    if not names:
+        print("no stacks")
+    for name in names:
+        info = running.get(name)
+        state = "not running" if info is None else ("kept" if info["kept"] else "in use" if info["owner_alive"] else "leaked")
+        print(f"{name:20} {state}")
+    return 0
+
+
+def cmd_logs(args):
+    from .stack.project import Stack
+
+    print(Stack.attach(args.name).logs(*args.services, tail=args.tail))
+    return 0
+
+
+def cmd_sweep(args):
+    from .stack.sweep import sweep
+
+    print("removed:", ", ".join(sweep(include_kept=args.all)) or "nothing")
+    return 0
 
 
 def build_parser():
@@ -43,6 +157,39 @@ def build_parser():
     p = sub.add_parser("spec", help="list the requirements, or render them into spec/PROTOCOL.md")
     p.add_argument("action", choices=["list", "render"], nargs="?", default="list")
     p.set_defaults(func=cmd_spec)
+
+    p = sub.add_parser("up", help="build if needed, start a stack, wait for health, print its URLs and credentials")
+    p.add_argument("--name", help="attach to (or make) the stack with this name")
+    p.add_argument("--show-secrets", action="store_true", help="print passwords and the API key in full (default: only on a terminal)")
+    _stack_options(p)
+    p.set_defaults(func=cmd_up)
+
+    p = sub.add_parser("down", help="remove a stack: containers, network, volumes and its state")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--all", action="store_true", help="every harness stack, kept ones included")
+    p.set_defaults(func=cmd_down)
+
+    p = sub.add_parser("status", help="list stacks, or show one's services and URLs")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--show-secrets", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("logs", help="a stack's logs (secrets masked)")
+    p.add_argument("name")
+    p.add_argument("services", nargs="*", help="wordpress, mariadb, backend, api, postgres (default: all)")
+    p.add_argument("--tail", default="200")
+    p.set_defaults(func=cmd_logs)
+
+    p = sub.add_parser("sweep", help="remove leaked stacks (whose run is gone and which were not kept)")
+    p.add_argument("--all", action="store_true", help="remove kept stacks too")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("run", help="run the conformance suite (default: against the reference stack) and write reports/<run-id>/")
+    p.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
+    p.add_argument("--stack", metavar="NAME", help="attach to a running stack instead of making one")
+    p.add_argument("-k", metavar="EXPR", help="only tests matching EXPR (as pytest -k)")
+    _stack_options(p)
+    p.set_defaults(func=cmd_run, passthrough=True)
 
     p = sub.add_parser("test", help="run the harness's tests and the conformance scenarios")
     p.add_argument("--unit", action="store_true", help="only tests/ (no Docker)")
@@ -56,7 +203,18 @@ def main(argv=None):
     if extra and not getattr(args, "passthrough", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = extra  # options the harness does not know go to pytest
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (LookupError, ValueError) as exc:  # bad input: say what is wrong, no traceback
+        print(f"igny8 {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from .stack.engine import EngineUnavailable
+
+        if isinstance(exc, EngineUnavailable):
+            print(f"igny8 {args.command}: {exc}", file=sys.stderr)
+            return 3
+        raise
 
 
 if __name__ == "__main__":

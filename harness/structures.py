@@ -46,3 +46,40 @@ def large_structure(n_post_types, n_taxonomies, generated_at=None):
         for i in range(n_taxonomies)
     }
     return structure(types, taxes, generated_at)
+
+
+def _edited(payload, path, value=None, delete=False):
+    import copy
+
+    payload = copy.deepcopy(payload)
+    node = payload
+    for key in path[:-1]:
+        node = node[key]
+    if delete:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return payload
+
+
+def invalid_cases():
+    """{name: (payload, the JSON path the refusal must name)}: schema violations of every kind (ERR-1)."""
+    good = structure()
+    return {
+        "missing post_types": (_edited(good, ["post_types"], delete=True), "$"),
+        "missing generated_at": (_edited(good, ["generated_at"], delete=True), "$"),
+        "count as string": (_edited(good, ["post_types", "post", "count"], "3"), "$.post_types.post.count"),
+        "negative count": (_edited(good, ["taxonomies", "category", "count"], -1), "$.taxonomies.category.count"),
+        "post type key of 21 chars": (_edited(good, ["post_types", "a" * 21], post_type("Long")), "$.post_types"),
+        "taxonomy key of 33 chars": (_edited(good, ["taxonomies", "t" * 33], taxonomy("Long", ["post"])), "$.taxonomies"),
+        "uppercase key": (_edited(good, ["post_types", "Book"], post_type("Bad")), "$.post_types"),
+        "empty label": (_edited(good, ["post_types", "post", "label"], ""), "$.post_types.post.label"),
+        "unknown field": (_edited(good, ["surprise"], 1), "$"),
+        "hierarchical not bool": (_edited(good, ["post_types", "page", "hierarchical"], "yes"), "$.post_types.page.hierarchical"),
+        "object_types not list": (_edited(good, ["taxonomies", "category", "object_types"], "post"), "$.taxonomies.category.object_types"),
+        "generated_at without zone": (_edited(good, ["generated_at"], "2026-01-01T00:00:00"), "$.generated_at"),
+        "generated_at impossible date": (_edited(good, ["generated_at"], "2026-13-45T00:00:00Z"), "$.generated_at"),
+        "schema_version 2": (_edited(good, ["schema_version"], 2), "$.schema_version"),
+        "site_url not a url": (_edited(good, ["site_url"], "ftp:nothing"), "$.site_url"),
+        "body is a list": ([good], "$"),
+    }

@@ -1,13 +1,12 @@
 """STORE-*, READ-*, ERR-*, CONC-*: update-structure and its read-back."""
 
-import copy
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
 
-from harness.structures import post_type, structure, taxonomy, timestamp
+from harness.structures import invalid_cases, post_type, structure, timestamp
 
 from .conftest import assert_json_error
 
@@ -52,43 +51,7 @@ def test_labels_in_any_script_survive(tenant):
     assert {k: v["label"] for k, v in read["post_types"].items()} == labels
 
 
-def _without(payload, *path):
-    payload = copy.deepcopy(payload)
-    node = payload
-    for key in path[:-1]:
-        node = node[key]
-    del node[path[-1]]
-    return payload
-
-
-def _with(payload, value, *path):
-    payload = copy.deepcopy(payload)
-    node = payload
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return payload
-
-
-GOOD = structure()
-INVALID = {
-    "missing post_types": (_without(GOOD, "post_types"), "$"),
-    "missing generated_at": (_without(GOOD, "generated_at"), "$"),
-    "count as string": (_with(GOOD, "3", "post_types", "post", "count"), "$.post_types.post.count"),
-    "negative count": (_with(GOOD, -1, "taxonomies", "category", "count"), "$.taxonomies.category.count"),
-    "post type key of 21 chars": (_with(GOOD, post_type("Long"), "post_types", "a" * 21), "$.post_types"),
-    "taxonomy key of 33 chars": (_with(GOOD, taxonomy("Long", ["post"]), "taxonomies", "t" * 33), "$.taxonomies"),
-    "uppercase key": (_with(GOOD, post_type("Bad"), "post_types", "Book"), "$.post_types"),
-    "empty label": (_with(GOOD, "", "post_types", "post", "label"), "$.post_types.post.label"),
-    "unknown field": (_with(GOOD, 1, "surprise"), "$"),
-    "hierarchical not bool": (_with(GOOD, "yes", "post_types", "page", "hierarchical"), "$.post_types.page.hierarchical"),
-    "object_types not list": (_with(GOOD, "post", "taxonomies", "category", "object_types"), "$.taxonomies.category.object_types"),
-    "generated_at without zone": (_with(GOOD, "2026-01-01T00:00:00", "generated_at"), "$.generated_at"),
-    "generated_at impossible date": (_with(GOOD, "2026-13-45T00:00:00Z", "generated_at"), "$.generated_at"),
-    "schema_version 2": (_with(GOOD, 2, "schema_version"), "$.schema_version"),
-    "site_url not a url": (_with(GOOD, "ftp:nothing", "site_url"), "$.site_url"),
-    "body is a list": ([GOOD], "$"),
-}
+INVALID = invalid_cases()
 
 
 @pytest.mark.parametrize("name", INVALID)
@@ -102,7 +65,8 @@ def test_invalid_structures_are_refused_naming_the_path_and_store_nothing(tenant
 
 
 def test_every_failing_path_is_named(tenant):
-    payload = _with(_with(GOOD, "x", "post_types", "post", "count"), "y", "taxonomies", "category", "count")
+    payload = structure()
+    payload["post_types"]["post"]["count"], payload["taxonomies"]["category"]["count"] = "x", "y"
     error = assert_json_error(tenant.post_structure(payload), 400, "invalid_structure")
     assert {"$.post_types.post.count", "$.taxonomies.category.count"} <= {d["path"] for d in error["details"]}
 
@@ -131,6 +95,14 @@ def test_an_oversized_payload_is_refused_naming_the_limit(tenant):
     big = structure({f"type_{i}": post_type("x" * 100) for i in range(50)})
     error = assert_json_error(tenant.post_structure(big), 413, "payload_too_large")
     assert "2000" in error["message"]
+    assert tenant.stored()["config_json"] == {}
+
+
+def test_a_body_over_the_default_limit_is_refused_in_json(tenant, settings):
+    big = structure()
+    big["padding"] = "y" * settings.IGNY8_MAX_PAYLOAD_BYTES
+    error = assert_json_error(tenant.post_structure(big), 413, "payload_too_large")
+    assert str(settings.IGNY8_MAX_PAYLOAD_BYTES) in error["message"]
     assert tenant.stored()["config_json"] == {}
 
 

@@ -18,6 +18,16 @@ def error_body(code, message, details=None):
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
+def too_large(limit):
+    """ERR-3's refusal, whichever guard (Django's or the parser's) noticed first."""
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"The body is larger than the limit of {limit} bytes.",
+        [{"path": "$", "message": f"limit is {limit} bytes"}],
+    )
+
+
 def api_not_found(request, exception=None):
     """A JSON 404 for unknown URLs under /api/, so API clients never parse HTML."""
     if request.path.startswith("/api/"):

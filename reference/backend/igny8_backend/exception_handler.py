@@ -1,11 +1,13 @@
 """The DRF exception handler: turns every APIException into the ERR-4 error body."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import ApiError, error_body
+from .errors import ApiError, error_body, too_large
 
 _CODES = {
     exceptions.NotAuthenticated: "missing_api_key",
@@ -21,6 +23,8 @@ _CODES = {
 
 
 def json_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own guard (DATA_UPLOAD_MAX_MEMORY_SIZE) fired first
+        exc = too_large(settings.IGNY8_MAX_PAYLOAD_BYTES)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Integration not found.")
     response = exception_handler(exc, context)

@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from igny8_backend.errors import ApiError
+from igny8_backend.errors import too_large
 from rest_framework import exceptions, parsers
 
 
@@ -13,22 +13,13 @@ class LimitedJSONParser(parsers.JSONParser):
         request = parser_context["request"]
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         try:
             return json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise exceptions.ParseError(f"The body is not UTF-8: {exc}") from exc
         except json.JSONDecodeError as exc:
             raise exceptions.ParseError(f"The body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from exc
-
-
-def _too_large(limit):
-    return ApiError(
-        413,
-        "payload_too_large",
-        f"The body is larger than the limit of {limit} bytes.",
-        [{"path": "$", "message": f"limit is {limit} bytes"}],
-    )

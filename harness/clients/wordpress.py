@@ -1,0 +1,119 @@
+"""WordPress as the harness drives it: wp-admin as a person would, and the test-control plugin."""
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+
+from .http import RecordingSession
+
+CONTROL = "/?rest_route=/igny8-test/v1"  # works without pretty permalinks
+
+
+class WordPressError(AssertionError):
+    pass
+
+
+class WordPressClient:
+    def __init__(self, base_url, admin_user, admin_password, control_token, secrets=()):
+        self.base_url = base_url.rstrip("/")
+        self.admin_user, self.admin_password = admin_user, admin_password
+        self.http = RecordingSession(secrets=[admin_password, control_token, *secrets])
+        self.control_token = control_token
+
+    # ---- wp-admin, through its real forms ----------------------------------------------
+
+    def login(self):
+        self.http.get(f"{self.base_url}/wp-login.php")  # sets the test cookie, as a browser's first visit does
+        response = self.http.post(
+            f"{self.base_url}/wp-login.php",
+            data={
+                "log": self.admin_user,
+                "pwd": self.admin_password,
+                "wp-submit": "Log In",
+                "testcookie": "1",
+                "redirect_to": f"{self.base_url}/wp-admin/",
+            },
+        )
+        if "wp-admin" not in response.url or 'id="login_error"' in response.text:
+            raise WordPressError(f"wp-admin login failed for {self.admin_user!r}: landed on {response.url}")
+        return response
+
+    def admin_page(self, path="options-general.php?page=igny8"):
+        response = self.http.get(f"{self.base_url}/wp-admin/{path}")
+        response.raise_for_status()
+        return BeautifulSoup(response.text, "html.parser"), response
+
+    def submit_plugin_form(self, action, **fields):
+        """Submits the settings page's form for `action` with its own nonce, as the browser would."""
+        page, _ = self.admin_page()
+        form = _form_with_action(page, action)
+        data = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
+        data.update(fields)
+        response = self.http.post(urljoin(f"{self.base_url}/wp-admin/", form["action"]), data=data)
+        return BeautifulSoup(response.text, "html.parser"), response
+
+    def connect(self, backend_url, api_key):
+        return self.submit_plugin_form("igny8_connect", igny8_backend_url=backend_url, igny8_api_key=api_key)
+
+    @staticmethod
+    def notice(page):
+        node = page.find(id="igny8-notice")
+        return (node["data-type"], node.get_text(" ", strip=True)) if node else (None, None)
+
+    # ---- the test-control must-use plugin -------------------------------------------------
+
+    def control(self, method, route, **body):
+        response = self.http.request(
+            method, f"{self.base_url}{CONTROL}{route}", json=body or None, headers={"X-Igny8-Test-Token": self.control_token}
+        )
+        if response.status_code >= 400:
+            raise WordPressError(f"test-control {route} answered {response.status_code}: {response.text[:500]}")
+        return response.json()
+
+    def state(self):
+        return self.control("GET", "/state")
+
+    def reset(self):
+        return self.control("POST", "/reset")
+
+    def register(self, post_types=None, taxonomies=None):
+        return self.control("POST", "/registry", post_types=post_types or {}, taxonomies=taxonomies or {})
+
+    def create_posts(self, items):
+        return self.control("POST", "/posts", items=items)["ids"]
+
+    def change_posts(self, ids, action):
+        return self.control("POST", "/posts/change", ids=ids, action=action)
+
+    def create_terms(self, taxonomy, names):
+        return self.control("POST", "/terms", taxonomy=taxonomy, names=names)["ids"]
+
+    def run_cron(self, hook=None):
+        return self.control("POST", "/cron/run", **({"hook": hook} if hook else {}))["ran"]
+
+    def set_plugin_active(self, active):
+        return self.control("POST", "/plugin", active=active)["active"]
+
+    def patch_settings(self, **settings):
+        return self.control("POST", "/settings", settings=settings)
+
+    def debug_log(self, lines=200):
+        return self.control("GET", f"/debug-log&lines={lines}")["lines"]
+
+    def igny8_log_lines(self):
+        return [line for line in self.debug_log(500) if "[IGNY8]" in line]
+
+
+def _form_with_action(page, action):
+    for form in page.find_all("form"):
+        if form.find("input", attrs={"name": "action", "value": action}):
+            return form
+    forms = [f.find("input", attrs={"name": "action"}) for f in page.find_all("form")]
+    found = [i["value"] for i in forms if i]
+    raise WordPressError(f"the IGNY8 settings page has no {action!r} form (forms found: {found or 'none'})")
+
+
+def text_of(page, element_id):
+    node = page.find(id=element_id)
+    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)) if node else None

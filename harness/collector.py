@@ -1,0 +1,76 @@
+"""Collects each test's status, requirements and evidence as reports arrive (in the xdist
+controller too: requirement IDs and evidence travel in report.user_properties), then writes the
+run's results and reports at the end."""
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import results
+from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
+
+
+class ResultCollector:
+    def __init__(self, config):
+        self.config = config
+        self.tests = {}
+        self.started = datetime.now(UTC).isoformat()
+        self.t0 = time.monotonic()
+
+    def pytest_runtest_logreport(self, report):
+        props = dict(report.user_properties)
+        title = report.nodeid.split("::")[-1]
+        result = self.tests.setdefault(report.nodeid, results.TestResult(report.nodeid, title, props.get("igny8_requirements", [])))
+        result.duration += report.duration
+        result.evidence = props.get("igny8_evidence", result.evidence)
+        outcome = _status(report)
+        # A later phase may only make a result worse (a teardown error spoils a pass).
+        if outcome is not None and (result.status in (results.NOT_RUN, results.PASS) or outcome != results.PASS):
+            result.status = outcome
+            if outcome != results.PASS:
+                result.message = _message(report)
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        report_dir = self.config.getoption("igny8_report_dir")
+        if not report_dir:
+            return
+        from .report import write_report
+
+        tests = list(self.tests.values())
+        for test in tests:
+            if test.status in (results.FAIL, results.ERROR):
+                test.repro = self.repro_command(test.nodeid)
+        run = {
+            "id": Path(report_dir).name,
+            "started": self.started,
+            "finished": datetime.now(UTC).isoformat(),
+            "wall_seconds": round(time.monotonic() - self.t0, 1),
+            "exit_status": int(exitstatus),
+            "options": {name: self.config.getoption(f"igny8_{name}") for name in ("wp", "plugin", "backend_image", "stack")},
+        }
+        write_report(Path(report_dir), run, tests)
+
+    def repro_command(self, nodeid):
+        """One command that reruns one failed test on a fresh stack with the same implementations."""
+        opt = self.config.getoption
+        parts = ["./igny8", "run", "--wp", opt("igny8_wp")]
+        if opt("igny8_plugin") != str(REFERENCE_PLUGIN):
+            parts += ["--plugin", opt("igny8_plugin")]
+        if opt("igny8_backend_image") != REFERENCE_BACKEND_IMAGE:
+            parts += ["--backend-image", opt("igny8_backend_image")]
+        return " ".join([*parts, f"'{nodeid}'"])
+
+
+def _status(report):
+    if report.when == "setup":
+        return results.ERROR if report.failed else (results.SKIPPED if report.skipped else None)
+    if report.when == "call":
+        return results.PASS if report.passed else results.SKIPPED if report.skipped else results.FAIL
+    return results.ERROR if report.failed else None
+
+
+def _message(report):
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return report.longrepr[2]
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return crash.message if crash else str(report.longrepr)[-2000:]

@@ -1,0 +1,51 @@
+"""What the backend should hold, derived from WordPress's own view (the test-control plugin's
+/state), by the spec's rules: STRUCT-2..5. Independent of the plugin under test."""
+
+
+def _synced(entry):
+    return entry["public"] or entry["show_ui"]
+
+
+def _label(slug, entry):
+    label = (entry["label"] or "").strip()
+    return label[:200] if label else slug
+
+
+def expected_structure(wordpress):
+    post_types = {
+        slug: {"label": _label(slug, e), "count": e["count"], "hierarchical": e["hierarchical"], "public": e["public"]}
+        for slug, e in wordpress["post_types"].items()
+        if _synced(e)
+    }
+    taxonomies = {
+        slug: {
+            "label": _label(slug, e),
+            "count": e["count"],
+            "hierarchical": e["hierarchical"],
+            "public": e["public"],
+            "object_types": sorted(e["object_types"]),
+        }
+        for slug, e in wordpress["taxonomies"].items()
+        if _synced(e)
+    }
+    return {"post_types": post_types, "taxonomies": taxonomies}
+
+
+def served_structure(read_back):
+    """The backend's read-back in the same shape (synced counts aside, object types sorted)."""
+    strip = lambda e: {k: (sorted(v) if k == "object_types" else v) for k, v in e.items() if k != "synced_count"}  # noqa: E731
+    return {kind: {slug: strip(e) for slug, e in read_back[kind].items()} for kind in ("post_types", "taxonomies")}
+
+
+def differences(expected, actual):
+    """Human-readable differences, one line each: missing, unexpected and changed entries."""
+    lines = []
+    for kind in ("post_types", "taxonomies"):
+        want, got = expected[kind], actual.get(kind, {})
+        lines += [f"{kind}: missing {slug!r} (WordPress has {want[slug]})" for slug in sorted(set(want) - set(got))]
+        lines += [f"{kind}: unexpected {slug!r} (WordPress has no such synced entry)" for slug in sorted(set(got) - set(want))]
+        for slug in sorted(set(want) & set(got)):
+            for field in sorted(set(want[slug]) | set(got[slug])):
+                if want[slug].get(field) != got[slug].get(field):
+                    lines.append(f"{kind}.{slug}.{field}: WordPress {want[slug].get(field)!r}, backend {got[slug].get(field)!r}")
+    return lines

@@ -1,0 +1,149 @@
+"""The fixtures a conformance test asks for: the stack, its clients, a reset, evidence, a browser."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from .clients.backend import BackendClient
+from .clients.wordpress import WordPressClient
+from .evidence import Evidence
+from .progress import say
+from .stack.project import Stack, StackConfig
+
+
+def _worker(config):
+    return getattr(config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def igny8_stack(request):
+    """One stack per xdist worker: attached (--igny8-stack) or made, and removed unless --igny8-keep."""
+    opt = request.config.getoption
+    if opt("igny8_stack"):
+        yield Stack.attach(opt("igny8_stack"))
+        return
+    config = StackConfig(
+        wordpress=opt("igny8_wp"), plugin_dir=opt("igny8_plugin"), backend_image=opt("igny8_backend_image"), keep=opt("igny8_keep")
+    )
+    stack = Stack.create(config)
+    say(f"worker {_worker(request.config)}: stack {stack.name}")
+    try:
+        stack.up()
+        yield stack
+    finally:
+        if opt("igny8_keep"):
+            say(f"left running: {stack.name} (`igny8 status {stack.name}`, `igny8 down {stack.name}`)")
+        else:
+            stack.down()
+
+
+@pytest.fixture(scope="session")
+def _wp_client(igny8_stack):
+    s = igny8_stack
+    client = WordPressClient(s.urls.wordpress, s.WP_ADMIN_USER, s.secrets.wp_admin_password, s.secrets.test_control_token, s.secrets.all())
+    client.login()
+    return client
+
+
+@pytest.fixture(scope="session")
+def _backend_client(igny8_stack):
+    s = igny8_stack
+    return BackendClient(s.urls.backend, s.secrets.api_key, s.ca_path, s.postgres_dsn, s.secrets.all())
+
+
+@pytest.fixture
+def wp(_wp_client, evidence):
+    """WordPress, logged in to wp-admin; its HTTP exchanges become the test's evidence."""
+    _wp_client.http.take_exchanges()
+    yield _wp_client
+    evidence.http("WordPress HTTP", _wp_client.http.take_exchanges())
+
+
+@pytest.fixture
+def backend(_backend_client, evidence):
+    """The backend's API (with the stack's key) and its database; exchanges become evidence."""
+    _backend_client.http.take_exchanges()
+    yield _backend_client
+    evidence.http("Backend HTTP", _backend_client.http.take_exchanges())
+
+
+@pytest.fixture(scope="session")
+def stack_info(igny8_stack, _wp_client, _backend_client, igny8_report_dir):
+    """What is really running, read from it: versions of WordPress, PHP, the databases, the plugin, the backend."""
+    state = _wp_client.state()
+    health = _backend_client.health().json()
+    info = {
+        "stack": igny8_stack.name,
+        "plugin": {**state["plugin"], "dir": igny8_stack.config.plugin_dir},
+        "backend": {"version": health.get("version"), "revision": health.get("revision"), "image": igny8_stack.config.backend_image},
+        "versions": {**state["versions"], "postgres": health.get("database")},
+        "urls": {"wordpress": igny8_stack.urls.wordpress, "backend": igny8_stack.urls.backend},
+    }
+    if igny8_report_dir:
+        (igny8_report_dir / f"stack-{_worker_id(igny8_stack)}.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def _worker_id(stack):
+    return stack.name
+
+
+@pytest.fixture
+def fresh_site(_wp_client, _backend_client, stack_info):
+    """A just-installed site (plugin active, not connected) and a just-seeded backend."""
+    _wp_client.reset()
+    _backend_client.reset()
+    _wp_client.http.take_exchanges()
+    _backend_client.http.take_exchanges()
+
+
+@pytest.fixture(scope="session")
+def igny8_report_dir(request):
+    path = request.config.getoption("igny8_report_dir")
+    if not path:
+        return None
+    from pathlib import Path
+
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+@pytest.fixture
+def evidence(request, igny8_report_dir):
+    secrets = []
+    if "igny8_stack" in request.fixturenames:
+        secrets = request.getfixturevalue("igny8_stack").secrets.all()
+    folder = igny8_report_dir / "evidence" / _safe(request.node.nodeid) if igny8_report_dir else None
+    collected = Evidence(folder, secrets)
+    yield collected
+    request.node.user_properties.append(("igny8_evidence", collected.items))
+
+
+def _safe(nodeid):
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in nodeid)[-120:]
+
+
+# ---- Playwright with Debian's Chromium (it cannot download its own browsers here) ----------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = os.environ.get("IGNY8_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The harness's browser is a reader, not what is under test: the stack's CA is not installed in it.
+    return {**browser_context_args, "ignore_https_errors": True, "viewport": {"width": 1280, "height": 900}}

@@ -1,0 +1,48 @@
+"""Writes a run's results: results.json (the data) and report.html (for a person), side by side."""
+
+import base64
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import results, spec
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
+STATUS_CLASS = {
+    results.PASS: "pass",
+    results.FAIL: "fail",
+    results.ERROR: "error",
+    results.SKIPPED: "skip",
+    results.NOT_APPLICABLE: "na",
+    results.NOT_RUN: "notrun",
+}
+
+
+def _environment():
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["status_class"] = lambda status: STATUS_CLASS.get(status, "notrun")
+    env.filters["data_uri"] = lambda path: "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    return env
+
+
+def running_system(report_dir):
+    """What the stacks said they run (written by the stack_info fixture), merged over workers."""
+    found = [json.loads(p.read_text()) for p in sorted(report_dir.glob("stack-*.json"))]
+    return found[0] if found else {}
+
+
+def write_report(report_dir, run, tests, unclaimed=frozenset()):
+    run = {**run, "system": running_system(report_dir)}
+    doc = results.write(report_dir / "results.json", run, tests, unclaimed)
+    render_html(report_dir / "report.html", [doc])
+    return doc
+
+
+def render_html(path, docs):
+    """One self-contained page for one run or several side by side (the first is the headline)."""
+    areas = spec.areas()
+    counts = [{s: sum(1 for t in d["tests"] if t["status"] == s) for s in STATUS_CLASS} for d in docs]
+    html = _environment().get_template("report.html.j2").render(docs=docs, areas=areas, counts=counts, statuses=list(STATUS_CLASS))
+    path.write_text(html)
+    return path

@@ -1,0 +1,67 @@
+"""Statuses, per test and per requirement, and the run's JSON (one file per run).
+
+A requirement's status comes from the tests that name it. A missing or unfinished result is
+never a pass: a requirement with no finished test is NOT RUN.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from . import spec
+
+PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
+# The worst status among a requirement's tests wins.
+SEVERITY = [FAIL, ERROR, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    title: str
+    requirements: list
+    status: str = NOT_RUN
+    duration: float = 0.0
+    message: str = ""
+    evidence: list = field(default_factory=list)
+    repro: str = ""
+
+
+def requirement_status(test_statuses, applicable=True):
+    if not applicable:
+        return NOT_APPLICABLE
+    if not test_statuses:
+        return NOT_RUN
+    return min(test_statuses, key=SEVERITY.index)
+
+
+def requirement_rows(tests, unclaimed=frozenset()):
+    """One row per requirement in spec order: its status and the tests behind it."""
+    rows = []
+    for req in spec.requirements().values():
+        mine = [t for t in tests if req.id in t.requirements]
+        applicable = not (req.capability and req.capability in unclaimed)
+        rows.append(
+            {
+                **asdict(req),
+                "area": req.area,
+                "status": requirement_status([t.status for t in mine], applicable),
+                "tests": [t.nodeid for t in mine],
+            }
+        )
+    return rows
+
+
+def verdict(rows, tests):
+    """PASS only when no test failed or errored and every MUST requirement passed (or does not apply)."""
+    if any(t.status in (FAIL, ERROR) for t in tests):
+        return FAIL
+    if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows):
+        return "INCOMPLETE"
+    return PASS
+
+
+def write(path, run, tests, unclaimed=frozenset()):
+    rows = requirement_rows(tests, unclaimed)
+    doc = {"run": {**run, "verdict": verdict(rows, tests)}, "requirements": rows, "tests": [asdict(t) for t in tests]}
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False))
+    return doc

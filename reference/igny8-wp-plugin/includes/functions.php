@@ -1,0 +1,181 @@
+<?php
+/**
+ * The plugin's core: settings, logging, the site structure and its sync, the cron schedule.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+const IGNY8_OPTION         = 'igny8_settings';
+const IGNY8_EVENTS_OPTION  = 'igny8_events';
+const IGNY8_MAX_EVENTS     = 50;
+const IGNY8_STRUCTURE_HOOK = 'igny8_sync_site_structure';
+const IGNY8_SCHEMA_VERSION = 1;
+
+/* ---- Settings ---------------------------------------------------------------------- */
+
+function igny8_get_settings() {
+	$defaults = array(
+		'backend_url'         => '',
+		'api_key'             => '',
+		'integration_id'      => 0,
+		'site_id'             => 0,
+		'connected_at'        => '',
+		'last_structure_sync' => '',
+	);
+	return array_merge( $defaults, (array) get_option( IGNY8_OPTION, array() ) );
+}
+
+function igny8_update_settings( $changes ) {
+	update_option( IGNY8_OPTION, array_merge( igny8_get_settings(), $changes ), false );
+}
+
+function igny8_is_connected() {
+	$settings = igny8_get_settings();
+	return '' !== $settings['api_key'] && $settings['integration_id'] > 0;
+}
+
+function igny8_client( $settings = null ) {
+	$settings = $settings ? $settings : igny8_get_settings();
+	return new Igny8_Api_Client( $settings['backend_url'], $settings['api_key'] );
+}
+
+function igny8_http_timeout() {
+	$timeout = defined( 'IGNY8_HTTP_TIMEOUT' ) ? IGNY8_HTTP_TIMEOUT : 10;
+	return (int) apply_filters( 'igny8_http_timeout', $timeout );
+}
+
+function igny8_is_https_url( $url ) {
+	return 'https' === wp_parse_url( $url, PHP_URL_SCHEME ) && '' !== (string) wp_parse_url( $url, PHP_URL_HOST );
+}
+
+/** What may be shown of a key (SEC-5): its first characters. */
+function igny8_mask_key( $key ) {
+	return '' === $key ? '' : substr( $key, 0, 10 ) . '…';
+}
+
+/* ---- Logging (LOG-1, LOG-2, FAIL-1) ------------------------------------------------------ */
+
+/**
+ * Writes "[IGNY8] message" to the PHP error log (debug.log under WP_DEBUG_LOG) and keeps it
+ * among the recent events. The API key is masked out of every message, whatever its source.
+ */
+function igny8_log( $message, $level = 'info' ) {
+	$key = igny8_get_settings()['api_key'];
+	if ( '' !== $key ) {
+		$message = str_replace( $key, igny8_mask_key( $key ), $message );
+	}
+	error_log( '[IGNY8] ' . $message );
+	$events   = (array) get_option( IGNY8_EVENTS_OPTION, array() );
+	$events[] = array(
+		'time'    => gmdate( 'c' ),
+		'level'   => $level,
+		'message' => $message,
+	);
+	update_option( IGNY8_EVENTS_OPTION, array_slice( $events, -IGNY8_MAX_EVENTS ), false );
+}
+
+function igny8_recent_events() {
+	return array_reverse( (array) get_option( IGNY8_EVENTS_OPTION, array() ) );
+}
+
+/* ---- The site structure (STRUCT-1..7) ---------------------------------------------------- */
+
+/** Post types and taxonomies an admin can see: public ones and those with an admin UI. */
+function igny8_is_synced_type( $object ) {
+	return ! empty( $object->public ) || ! empty( $object->show_ui );
+}
+
+function igny8_label( $object ) {
+	$label = trim( (string) $object->label );
+	return '' === $label ? $object->name : mb_substr( $label, 0, 200 );
+}
+
+function igny8_generated_at() {
+	$now = microtime( true );
+	return gmdate( 'Y-m-d\TH:i:s', (int) $now ) . sprintf( '.%06dZ', (int) round( ( $now - floor( $now ) ) * 1000000 ) % 1000000 );
+}
+
+/**
+ * Gathers the site structure as spec/structure.schema.json describes it.
+ */
+function igny8_get_site_structure() {
+	$post_types = array();
+	foreach ( get_post_types( array(), 'objects' ) as $slug => $type ) {
+		if ( ! igny8_is_synced_type( $type ) ) {
+			continue;
+		}
+		$counts              = wp_count_posts( $slug );
+		$post_types[ $slug ] = array(
+			'label'        => igny8_label( $type ),
+			'count'        => isset( $counts->publish ) ? (int) $counts->publish : 0,
+			'hierarchical' => (bool) $type->hierarchical,
+			'public'       => (bool) $type->public,
+		);
+	}
+	$taxonomies = array();
+	foreach ( get_taxonomies( array(), 'objects' ) as $slug => $taxonomy ) {
+		if ( ! igny8_is_synced_type( $taxonomy ) ) {
+			continue;
+		}
+		$count               = wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) );
+		$taxonomies[ $slug ] = array(
+			'label'        => igny8_label( $taxonomy ),
+			'count'        => is_wp_error( $count ) ? 0 : (int) $count,
+			'hierarchical' => (bool) $taxonomy->hierarchical,
+			'public'       => (bool) $taxonomy->public,
+			'object_types' => array_values( array_unique( array_map( 'strval', (array) $taxonomy->object_type ) ) ),
+		);
+	}
+	return array(
+		'schema_version' => IGNY8_SCHEMA_VERSION,
+		'site_url'       => home_url(),
+		'wp_version'     => get_bloginfo( 'version' ),
+		'plugin_version' => IGNY8_PLUGIN_VERSION,
+		'generated_at'   => igny8_generated_at(),
+		'post_types'     => (object) $post_types,
+		'taxonomies'     => (object) $taxonomies,
+	);
+}
+
+/**
+ * Sends the structure to the backend's update-structure/ endpoint.
+ *
+ * @return true|WP_Error
+ */
+function igny8_sync_site_structure_to_backend() {
+	if ( ! igny8_is_connected() ) {
+		return new WP_Error( 'igny8_not_connected', __( 'The plugin is not connected to IGNY8.', 'igny8' ) );
+	}
+	$settings  = igny8_get_settings();
+	$structure = igny8_get_site_structure();
+	$result    = igny8_client( $settings )->post( $settings['integration_id'] . '/update-structure/', $structure );
+	if ( is_wp_error( $result ) ) {
+		igny8_log( 'Site structure sync failed: ' . $result->get_error_message(), 'error' );
+		return $result;
+	}
+	igny8_update_settings( array( 'last_structure_sync' => $result['last_structure_fetch'] ?? gmdate( 'c' ) ) );
+	igny8_log( sprintf( 'Site structure synced (%d post types, %d taxonomies)', count( (array) $structure['post_types'] ), count( (array) $structure['taxonomies'] ) ) );
+	return true;
+}
+
+/* ---- Cron (CRON-1..4) -------------------------------------------------------------------- */
+
+function igny8_schedule_cron_jobs() {
+	if ( ! wp_next_scheduled( IGNY8_STRUCTURE_HOOK ) ) {
+		wp_schedule_event( time() + DAY_IN_SECONDS, 'daily', IGNY8_STRUCTURE_HOOK );
+	}
+}
+
+function igny8_unschedule_cron_jobs() {
+	wp_clear_scheduled_hook( IGNY8_STRUCTURE_HOOK );
+}
+
+function igny8_activate() {
+	if ( igny8_is_connected() ) {
+		igny8_schedule_cron_jobs();
+	}
+}
+
+function igny8_deactivate() {
+	igny8_unschedule_cron_jobs();
+}

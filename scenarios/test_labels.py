@@ -1,0 +1,26 @@
+"""Labels in any script reach the backend unchanged (STRUCT-7)."""
+
+import pytest
+
+LABELS = {
+    "cyrillic": "Книги",
+    "arabic": "كتب عربية",
+    "hebrew": "ספרים",
+    "cjk": "书籍と本",
+    "emoji": "Books 📚✨",
+    "combining": "Cafe\u0301s",
+    "mixed_rtl": "Books كتب 2024",
+}
+
+
+@pytest.mark.requirement("STRUCT-7")
+def test_labels_in_any_script_arrive_unchanged(connected_site, wp, backend, evidence):
+    refused = wp.register(
+        {slug: {"label": label} for slug, label in LABELS.items()}, {"tag_ja": {"label": "タグ", "object_types": ["cjk"]}}
+    )["errors"]
+    assert not refused
+    wp.run_cron("igny8_sync_site_structure")
+    served = backend.content_types(connected_site).json()
+    evidence.json("labels served", {slug: served["post_types"].get(slug, {}).get("label") for slug in LABELS})
+    assert {slug: served["post_types"][slug]["label"] for slug in LABELS} == LABELS
+    assert served["taxonomies"]["tag_ja"]["label"] == "タグ"

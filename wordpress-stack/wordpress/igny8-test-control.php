@@ -1,0 +1,348 @@
+<?php
+/**
+ * Plugin Name: IGNY8 test control (test stacks only)
+ * Description: Lets the conformance harness shape this site through WordPress's own API.
+ *
+ * Loaded only where the stack defines IGNY8_TEST_CONTROL_TOKEN; every route demands that token
+ * in the X-Igny8-Test-Token header. Routes live under /wp-json/igny8-test/v1 (or ?rest_route=).
+ */
+
+defined( 'ABSPATH' ) || exit;
+if ( ! defined( 'IGNY8_TEST_CONTROL_TOKEN' ) || '' === IGNY8_TEST_CONTROL_TOKEN ) {
+	return;
+}
+
+const IGNY8TC_REGISTRY = 'igny8tc_registry';
+const IGNY8TC_PLUGIN   = 'igny8-wp-plugin/igny8-wp-plugin.php';
+
+/* ---- Post types and taxonomies from a JSON description, registered on every request ---- */
+
+function igny8tc_register_all() {
+	$registry = get_option( IGNY8TC_REGISTRY, array( 'post_types' => array(), 'taxonomies' => array() ) );
+	$errors   = array();
+	foreach ( $registry['post_types'] as $slug => $def ) {
+		$result = register_post_type(
+			$slug,
+			array(
+				'label'        => $def['label'],
+				'public'       => (bool) ( $def['public'] ?? true ),
+				'show_ui'      => (bool) ( $def['show_ui'] ?? ( $def['public'] ?? true ) ),
+				'hierarchical' => (bool) ( $def['hierarchical'] ?? false ),
+				'supports'     => array( 'title', 'editor' ),
+			)
+		);
+		if ( is_wp_error( $result ) ) {
+			$errors[] = "post type $slug: " . $result->get_error_message();
+		}
+	}
+	foreach ( $registry['taxonomies'] as $slug => $def ) {
+		$result = register_taxonomy(
+			$slug,
+			$def['object_types'] ?? array(),
+			array(
+				'label'        => $def['label'],
+				'public'       => (bool) ( $def['public'] ?? true ),
+				'show_ui'      => (bool) ( $def['show_ui'] ?? ( $def['public'] ?? true ) ),
+				'hierarchical' => (bool) ( $def['hierarchical'] ?? false ),
+			)
+		);
+		if ( is_wp_error( $result ) ) {
+			$errors[] = "taxonomy $slug: " . $result->get_error_message();
+		}
+	}
+	return $errors;
+}
+add_action( 'init', 'igny8tc_register_all', 5 );
+
+/* ---- What WordPress itself says, for the harness to compare against ------------------- */
+
+function igny8tc_wordpress_view() {
+	$post_types = array();
+	foreach ( get_post_types( array(), 'objects' ) as $slug => $type ) {
+		$post_types[ $slug ] = array(
+			'label'        => $type->label,
+			'public'       => (bool) $type->public,
+			'show_ui'      => (bool) $type->show_ui,
+			'hierarchical' => (bool) $type->hierarchical,
+			'count'        => (int) ( wp_count_posts( $slug )->publish ?? 0 ),
+		);
+	}
+	$taxonomies = array();
+	foreach ( get_taxonomies( array(), 'objects' ) as $slug => $taxonomy ) {
+		$taxonomies[ $slug ] = array(
+			'label'        => $taxonomy->label,
+			'public'       => (bool) $taxonomy->public,
+			'show_ui'      => (bool) $taxonomy->show_ui,
+			'hierarchical' => (bool) $taxonomy->hierarchical,
+			'object_types' => array_values( (array) $taxonomy->object_type ),
+			'count'        => (int) wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) ),
+		);
+	}
+	return array( 'post_types' => $post_types, 'taxonomies' => $taxonomies );
+}
+
+function igny8tc_cron_view() {
+	$events = array();
+	foreach ( (array) _get_cron_array() as $timestamp => $hooks ) {
+		foreach ( $hooks as $hook => $instances ) {
+			if ( 0 !== strpos( $hook, 'igny8' ) ) {
+				continue;
+			}
+			foreach ( $instances as $instance ) {
+				$events[] = array( 'hook' => $hook, 'timestamp' => (int) $timestamp, 'schedule' => $instance['schedule'] );
+			}
+		}
+	}
+	return $events;
+}
+
+function igny8tc_state() {
+	global $wpdb;
+	$settings = get_option( 'igny8_settings', array() );
+	if ( ! empty( $settings['api_key'] ) ) {
+		$settings['api_key_sha256'] = hash( 'sha256', $settings['api_key'] ); // to compare, never to read
+		$settings['api_key']        = substr( $settings['api_key'], 0, 10 ) . '…';
+	}
+	$plugin = get_plugin_data( WP_PLUGIN_DIR . '/' . IGNY8TC_PLUGIN, false, false );
+	return array(
+		'versions'  => array(
+			'wordpress' => get_bloginfo( 'version' ),
+			'php'       => PHP_VERSION,
+			'database'  => $wpdb->db_server_info(),
+		),
+		'home_url'  => home_url(),
+		'plugin'    => array(
+			'active'  => is_plugin_active( IGNY8TC_PLUGIN ),
+			'name'    => $plugin['Name'],
+			'version' => $plugin['Version'],
+		),
+		'settings'  => (object) $settings,
+		'events'    => array_values( (array) get_option( 'igny8_events', array() ) ),
+		'cron'      => igny8tc_cron_view(),
+		'wordpress' => igny8tc_wordpress_view(),
+	);
+}
+
+/** {taxonomy: [names]} as {taxonomy: [term ids]}, making missing terms: tax_input wants ids for hierarchical taxonomies. */
+function igny8tc_term_ids( $terms ) {
+	$ids = array();
+	foreach ( (array) $terms as $taxonomy => $names ) {
+		foreach ( (array) $names as $name ) {
+			$term = term_exists( $name, $taxonomy );
+			$term = $term ? $term : wp_insert_term( $name, $taxonomy );
+			if ( ! is_wp_error( $term ) ) {
+				$ids[ $taxonomy ][] = (int) $term['term_id'];
+			}
+		}
+	}
+	return $ids;
+}
+
+/* ---- Routes ---------------------------------------------------------------------------- */
+
+function igny8tc_route( $path, $methods, $callback ) {
+	register_rest_route(
+		'igny8-test/v1',
+		$path,
+		array(
+			'methods'             => $methods,
+			'callback'            => $callback,
+			'permission_callback' => function ( WP_REST_Request $request ) {
+				if ( ! hash_equals( IGNY8_TEST_CONTROL_TOKEN, (string) $request->get_header( 'X-Igny8-Test-Token' ) ) ) {
+					return false;
+				}
+				// Act as the first administrator, so WordPress's capability checks (assign_terms...) pass.
+				$admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ) );
+				wp_set_current_user( $admins ? (int) $admins[0] : 0 );
+				return true;
+			},
+		)
+	);
+}
+
+add_action(
+	'rest_api_init',
+	function () {
+		require_once ABSPATH . 'wp-admin/includes/plugin.php';
+
+		igny8tc_route( '/state', 'GET', 'igny8tc_state' );
+
+		/* Replace the registered post types and taxonomies; WordPress's refusals are returned. */
+		igny8tc_route(
+			'/registry',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$registry = array(
+					'post_types' => (array) ( $request['post_types'] ?? array() ),
+					'taxonomies' => (array) ( $request['taxonomies'] ?? array() ),
+				);
+				foreach ( array_keys( (array) get_option( IGNY8TC_REGISTRY, array( 'post_types' => array() ) )['post_types'] ) as $old ) {
+					if ( ! isset( $registry['post_types'][ $old ] ) ) {
+						unregister_post_type( $old );
+					}
+				}
+				foreach ( array_keys( (array) get_option( IGNY8TC_REGISTRY, array( 'taxonomies' => array() ) )['taxonomies'] ) as $old ) {
+					if ( ! isset( $registry['taxonomies'][ $old ] ) ) {
+						unregister_taxonomy( $old );
+					}
+				}
+				update_option( IGNY8TC_REGISTRY, $registry, false );
+				$errors = igny8tc_register_all();
+				return array( 'errors' => $errors, 'wordpress' => igny8tc_wordpress_view() );
+			}
+		);
+
+		/* Create posts: {items: [{post_type, title, status, terms: {taxonomy: [names]}}]}. */
+		igny8tc_route(
+			'/posts',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$ids = array();
+				foreach ( (array) $request['items'] as $item ) {
+					$id = wp_insert_post(
+						array(
+							'post_type'   => $item['post_type'] ?? 'post',
+							'post_title'  => $item['title'] ?? 'Untitled',
+							'post_status' => $item['status'] ?? 'publish',
+							'tax_input'   => igny8tc_term_ids( $item['terms'] ?? array() ),
+						),
+						true,
+						true
+					);
+					if ( is_wp_error( $id ) ) {
+						return new WP_Error( 'igny8tc_post', $id->get_error_message(), array( 'status' => 400 ) );
+					}
+					$ids[] = $id;
+				}
+				return array( 'ids' => $ids );
+			}
+		);
+
+		/* Change posts: {ids: [...], action: trash|delete|draft|publish}. */
+		igny8tc_route(
+			'/posts/change',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				foreach ( (array) $request['ids'] as $id ) {
+					switch ( $request['action'] ) {
+						case 'trash':
+							wp_trash_post( $id );
+							break;
+						case 'delete':
+							wp_delete_post( $id, true );
+							break;
+						default:
+							wp_update_post( array( 'ID' => $id, 'post_status' => $request['action'] ) );
+					}
+				}
+				return array( 'changed' => count( (array) $request['ids'] ) );
+			}
+		);
+
+		/* Create terms: {taxonomy, names: [...]}. */
+		igny8tc_route(
+			'/terms',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$ids = array();
+				foreach ( (array) $request['names'] as $name ) {
+					$term = wp_insert_term( $name, $request['taxonomy'] );
+					if ( is_wp_error( $term ) ) {
+						return new WP_Error( 'igny8tc_term', $term->get_error_message(), array( 'status' => 400 ) );
+					}
+					$ids[] = $term['term_id'];
+				}
+				return array( 'ids' => $ids );
+			}
+		);
+
+		/* Run cron now: the due events, or {hook} now whether due or not. */
+		igny8tc_route(
+			'/cron/run',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$ran  = array();
+				$hook = $request['hook'];
+				foreach ( (array) _get_cron_array() as $timestamp => $hooks ) {
+					foreach ( $hooks as $name => $instances ) {
+						if ( ( $hook && $name !== $hook ) || ( ! $hook && $timestamp > time() ) ) {
+							continue;
+						}
+						foreach ( $instances as $instance ) {
+							do_action_ref_array( $name, $instance['args'] );
+							$ran[] = $name;
+						}
+					}
+				}
+				return array( 'ran' => $ran );
+			}
+		);
+
+		/* Activate or deactivate the IGNY8 plugin through WordPress, hooks included. */
+		igny8tc_route(
+			'/plugin',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				if ( $request['active'] ) {
+					$result = activate_plugin( IGNY8TC_PLUGIN );
+					if ( is_wp_error( $result ) ) {
+						return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
+					}
+				} else {
+					deactivate_plugins( IGNY8TC_PLUGIN );
+				}
+				return array( 'active' => is_plugin_active( IGNY8TC_PLUGIN ) );
+			}
+		);
+
+		/* Patch the plugin's settings, e.g. to point it at a backend that is down. */
+		igny8tc_route(
+			'/settings',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$settings = array_merge( (array) get_option( 'igny8_settings', array() ), (array) $request['settings'] );
+				update_option( 'igny8_settings', $settings, false );
+				return array( 'ok' => true );
+			}
+		);
+
+		/* The last lines of debug.log. */
+		igny8tc_route(
+			'/debug-log',
+			'GET',
+			function ( WP_REST_Request $request ) {
+				$file  = WP_CONTENT_DIR . '/debug.log';
+				$lines = file_exists( $file ) ? file( $file, FILE_IGNORE_NEW_LINES ) : array();
+				return array( 'lines' => array_slice( $lines, -max( 1, (int) ( $request['lines'] ?? 200 ) ) ) );
+			}
+		);
+
+		/* Back to a fresh site: content, terms, registry, plugin state and logs; plugin active. */
+		igny8tc_route(
+			'/reset',
+			'POST',
+			function () {
+				global $wpdb;
+				update_option( IGNY8TC_REGISTRY, array( 'post_types' => array(), 'taxonomies' => array() ), false );
+				delete_option( 'igny8_settings' );
+				delete_option( 'igny8_events' );
+				wp_clear_scheduled_hook( 'igny8_sync_site_structure' );
+				// Rows go directly: the harness resets, it does not test deletion (and hooks would sync).
+				$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
+				$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
+				$wpdb->query( "DELETE FROM {$wpdb->term_relationships}" );
+				$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
+				$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
+				wp_cache_flush();
+				if ( ! is_plugin_active( IGNY8TC_PLUGIN ) ) {
+					activate_plugin( IGNY8TC_PLUGIN );
+				}
+				$log = WP_CONTENT_DIR . '/debug.log';
+				if ( file_exists( $log ) ) {
+					file_put_contents( $log, '' );
+				}
+				return array( 'ok' => true );
+			}
+		);
+	}
+);

@@ -1,0 +1,20 @@
+<?php
+/*
+ * Installs WordPress on first start, then makes sure the IGNY8 plugin is active. Idempotent.
+ * Runs as www-data, so the files it creates (debug.log) stay writable by Apache.
+ */
+define( 'WP_INSTALLING', true );
+$_SERVER['HTTP_HOST'] = 'localhost';
+require '/usr/share/wordpress/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+
+if ( ! is_blog_installed() ) {
+	$result = wp_install( getenv( 'WP_TITLE' ) ?: 'IGNY8 test site', getenv( 'WP_ADMIN_USER' ), getenv( 'WP_ADMIN_EMAIL' ) ?: 'admin@example.com', true, '', getenv( 'WP_ADMIN_PASSWORD' ) );
+	echo 'igny8: installed WordPress ' . get_bloginfo( 'version' ) . ' with admin ' . getenv( 'WP_ADMIN_USER' ) . "\n";
+}
+$plugin = 'igny8-wp-plugin/igny8-wp-plugin.php';
+if ( file_exists( WP_PLUGIN_DIR . '/' . $plugin ) && ! is_plugin_active( $plugin ) ) {
+	$error = activate_plugin( $plugin );
+	echo is_wp_error( $error ) ? 'igny8: plugin NOT activated: ' . $error->get_error_message() . "\n" : "igny8: plugin activated\n";
+}
