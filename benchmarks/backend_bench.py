@@ -122,11 +122,7 @@ def main():
         print(f"update-structure body: {len(bodies[0]) / 1024:.0f} KiB; {args.runs} runs", flush=True)
         sent = iter(bodies)
         headers = {"Content-Type": "application/json"}
-        results = {
-            "update-structure 1000+1000": timed(
-                lambda: session.post(f"{url}/update-structure/", data=next(sent), headers=headers), args.runs
-            )
-        }
+        results = {"update-structure 1000+1000": timed(lambda: session.post(f"{url}/update-structure/", data=next(sent), headers=headers), args.runs)}
 
         print(f"adding {args.items} synced items ...", flush=True)
         add_synced_items(database_url, seeded["integration_id"], args.items)

@@ -67,9 +67,7 @@ def cmd_run(args):
         *args.pytest_args,
     ]
     status = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)
-    print(
-        f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}\nallure:  {run_dir / 'allure-results'}"
-    )
+    print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}\nallure:  {run_dir / 'allure-results'}")
     return status
 
 
@@ -83,12 +81,8 @@ def _stack_options(p):
     from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, WORDPRESS_SUITES
 
     p.add_argument("--wp", default="6.1", choices=sorted(WORDPRESS_SUITES), help="WordPress version (default 6.1)")
-    p.add_argument(
-        "--plugin", default=str(REFERENCE_PLUGIN), metavar="DIR", help="the plugin directory to test (default: the reference plugin)"
-    )
-    p.add_argument(
-        "--backend-image", default=REFERENCE_BACKEND_IMAGE, metavar="IMAGE", help="a backend image to run instead of the reference one"
-    )
+    p.add_argument("--plugin", default=str(REFERENCE_PLUGIN), metavar="DIR", help="the plugin directory to test (default: the reference plugin)")
+    p.add_argument("--backend-image", default=REFERENCE_BACKEND_IMAGE, metavar="IMAGE", help="a backend image to run instead of the reference one")
 
 
 def cmd_up(args):
@@ -149,6 +143,17 @@ def cmd_sweep(args):
     return 0
 
 
+def cmd_report(args):
+    """Renders one or more runs' results.json side by side into one HTML page."""
+    from .report import load, render_html
+
+    docs = [load(d) for d in args.runs]
+    out = Path(args.output)
+    render_html(out, docs, runs_root=Path(args.runs[0]).resolve().parent)
+    print(f"report: {out}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="igny8", description="IGNY8 sync conformance harness")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -190,6 +195,11 @@ def build_parser():
     p.add_argument("-k", metavar="EXPR", help="only tests matching EXPR (as pytest -k)")
     _stack_options(p)
     p.set_defaults(func=cmd_run, passthrough=True)
+
+    p = sub.add_parser("report", help="one HTML page for one or more runs side by side, with what changed")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="reports/<run-id>/ folders; the first is the headline")
+    p.add_argument("-o", "--output", default="reports/comparison.html")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("test", help="run the harness's tests and the conformance scenarios")
     p.add_argument("--unit", action="store_true", help="only tests/ (no Docker)")

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import results
+from . import allure_files, manifest, results
 from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
 
 
@@ -29,6 +29,10 @@ class ResultCollector:
             result.status = outcome
             if outcome != results.PASS:
                 result.message = _message(report)
+        if getattr(report, "wasxfail", None) and report.when == "call":
+            result.known = report.wasxfail
+            if report.passed:
+                result.message = "passes now: its baseline entry can go"
 
     def pytest_sessionfinish(self, session, exitstatus):
         report_dir = self.config.getoption("igny8_report_dir")
@@ -46,9 +50,15 @@ class ResultCollector:
             "finished": datetime.now(UTC).isoformat(),
             "wall_seconds": round(time.monotonic() - self.t0, 1),
             "exit_status": int(exitstatus),
-            "options": {name: self.config.getoption(f"igny8_{name}") for name in ("wp", "plugin", "backend_image", "stack")},
+            "options": {name: self.config.getoption(f"igny8_{name}") for name in ("wp", "plugin", "backend_image", "stack", "baseline", "requirements")},
         }
-        write_report(Path(report_dir), run, tests)
+        from .pytest_plugin import CLAIMED
+
+        unclaimed = manifest.unclaimed(self.config.stash[CLAIMED])
+        run["claimed_capabilities"] = sorted(self.config.stash[CLAIMED])
+        doc = write_report(Path(report_dir), run, tests, unclaimed)
+        alluredir = self.config.getoption("allure_report_dir", None)
+        allure_files.write(Path(alluredir) if alluredir else None, doc["run"], doc["run"]["system"])
 
     def repro_command(self, nodeid):
         """One command that reruns one failed test on a fresh stack with the same implementations."""
@@ -62,10 +72,14 @@ class ResultCollector:
 
 
 def _status(report):
+    if getattr(report, "wasxfail", None) and report.when == "call":
+        return results.PASS if report.passed else results.FAIL  # a known failure is still a failure
+    if report.skipped:
+        return results.NOT_APPLICABLE if _message(report).startswith("NOT APPLICABLE") else results.SKIPPED
     if report.when == "setup":
-        return results.ERROR if report.failed else (results.SKIPPED if report.skipped else None)
+        return results.ERROR if report.failed else None
     if report.when == "call":
-        return results.PASS if report.passed else results.SKIPPED if report.skipped else results.FAIL
+        return results.PASS if report.passed else results.FAIL
     return results.ERROR if report.failed else None
 
 

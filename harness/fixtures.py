@@ -24,9 +24,7 @@ def igny8_stack(request):
     if opt("igny8_stack"):
         yield Stack.attach(opt("igny8_stack"))
         return
-    config = StackConfig(
-        wordpress=opt("igny8_wp"), plugin_dir=opt("igny8_plugin"), backend_image=opt("igny8_backend_image"), keep=opt("igny8_keep")
-    )
+    config = StackConfig(wordpress=opt("igny8_wp"), plugin_dir=opt("igny8_plugin"), backend_image=opt("igny8_backend_image"), keep=opt("igny8_keep"))
     stack = Stack.create(config)
     say(f"worker {_worker(request.config)}: stack {stack.name}")
     try:

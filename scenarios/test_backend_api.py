@@ -69,9 +69,7 @@ def test_another_sites_integration_answers_as_a_missing_one(integration_id, back
         foreign = backend.call(method, path.format(id=other["integration_id"]), json=structure())
         missing = backend.call(method, path.format(id=987654321), json=structure())
         assert_json_error(foreign, 404)
-        assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json()), (
-            f"{path}: a foreign id answers unlike a missing one"
-        )
+        assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json()), f"{path}: a foreign id answers unlike a missing one"
     assert stored(backend, other["integration_id"]) == before
 
 
@@ -128,9 +126,7 @@ def test_an_oversized_body_is_refused_naming_the_limit(integration_id, backend):
 @pytest.mark.requirement("CONC-1")
 def test_an_older_structure_never_overwrites_a_newer_one(integration_id, backend):
     now = datetime.now(UTC)
-    assert (
-        backend.update_structure(integration_id, structure({"post": post_type("Posts", 9)}, generated_at=timestamp(now))).status_code == 200
-    )
+    assert backend.update_structure(integration_id, structure({"post": post_type("Posts", 9)}, generated_at=timestamp(now))).status_code == 200
     before = stored(backend, integration_id)
     older = structure({"post": post_type("Posts", 1)}, generated_at=timestamp(now - timedelta(microseconds=1)))
     assert_json_error(backend.update_structure(integration_id, older), 409, "stale_structure")
@@ -191,8 +187,7 @@ def test_before_any_structure_the_read_back_is_empty(integration_id, backend):
     assert (read["post_types"], read["taxonomies"], read["last_structure_fetch"], read["status"]) == ({}, {}, None, "connected")
     backend.update_structure(integration_id, structure())
     assert (
-        backend.content_types(integration_id).json()["last_structure_fetch"]
-        == backend.integration_row(integration_id)["config_json"]["last_structure_fetch"]
+        backend.content_types(integration_id).json()["last_structure_fetch"] == backend.integration_row(integration_id)["config_json"]["last_structure_fetch"]
     )
 
 

@@ -25,9 +25,7 @@ def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, wp, b
             read["taxonomies"]["genre"]["synced_count"],
         )
 
-    evidence.json(
-        "synced rows", backend.query("SELECT external_id, post_type, status, terms FROM content_syncedcontent ORDER BY external_id")
-    )
+    evidence.json("synced rows", backend.query("SELECT external_id, post_type, status, terms FROM content_syncedcontent ORDER BY external_id"))
     assert synced() == (3, 1, 2), "published posts (and their terms) did not all reach the backend"
     wp.change_posts([ids[0]], "trash")
     wp.change_posts([ids[1]], "delete")

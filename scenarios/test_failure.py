@@ -22,9 +22,7 @@ def test_an_unreachable_backend_is_logged_and_the_next_run_recovers(connected_si
     wp.patch_settings(backend_url=igny8_stack.urls.backend_for_plugin)
     wp.run_cron("igny8_sync_site_structure")
     served = backend.content_types(connected_site).json()
-    assert served["post_types"]["page"]["count"] == wp.state()["wordpress"]["post_types"]["page"]["count"], (
-        "the next run did not send the structure"
-    )
+    assert served["post_types"]["page"]["count"] == wp.state()["wordpress"]["post_types"]["page"]["count"], "the next run did not send the structure"
     assert wp.state()["events"][-1]["message"].startswith("Site structure synced")
 
 

@@ -15,9 +15,7 @@ LABELS = {
 
 @pytest.mark.requirement("STRUCT-7")
 def test_labels_in_any_script_arrive_unchanged(connected_site, wp, backend, evidence):
-    refused = wp.register(
-        {slug: {"label": label} for slug, label in LABELS.items()}, {"tag_ja": {"label": "タグ", "object_types": ["cjk"]}}
-    )["errors"]
+    refused = wp.register({slug: {"label": label} for slug, label in LABELS.items()}, {"tag_ja": {"label": "タグ", "object_types": ["cjk"]}})["errors"]
     assert not refused
     wp.run_cron("igny8_sync_site_structure")
     served = backend.content_types(connected_site).json()

@@ -84,9 +84,7 @@ def test_4_logs_show_site_structure_synced(connected, wp, evidence):
     evidence.text("debug.log [IGNY8] lines", "\n".join(lines))
     evidence.json("plugin events", events)
     assert any("[IGNY8] Site structure synced" in line for line in lines), "debug.log has no '[IGNY8] Site structure synced' line"
-    assert any(e["message"].startswith("Site structure synced") for e in events), (
-        "the plugin's recent events have no 'Site structure synced'"
-    )
+    assert any(e["message"].startswith("Site structure synced") for e in events), "the plugin's recent events have no 'Site structure synced'"
 
 
 @pytest.mark.requirement("STORE-1", "STORE-2", "STRUCT-1", "STRUCT-6")
@@ -95,10 +93,7 @@ def test_5_backend_database_holds_the_content_types(connected, backend, wp, evid
     stored = row["config_json"]
     evidence.json("config_json as stored", stored)
     assert "content_types" in stored, "config_json has no content_types"
-    errors = [
-        f"{e.json_path}: {e.message}"
-        for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored["content_types"])
-    ]
+    errors = [f"{e.json_path}: {e.message}" for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored["content_types"])]
     assert not errors, "the stored payload is not valid against structure.schema.json:\n" + "\n".join(errors)
     fetched = datetime.fromisoformat(stored["last_structure_fetch"])
     assert connected.started <= fetched <= connected.finished and fetched == row["structure_synced_at"]
@@ -118,9 +113,7 @@ def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack
     for kind, testid in (("post_types", "post-type"), ("taxonomies", "taxonomy")):
         shown = tab.rows(testid)
         expected = {slug: (e["label"], e["count"], e["synced_count"]) for slug, e in served[kind].items()}
-        assert {slug: (r.label, r.count, r.synced_count) for slug, r in shown.items()} == expected, (
-            f"the tab's {kind} differ from the backend's"
-        )
+        assert {slug: (r.label, r.count, r.synced_count) for slug, r in shown.items()} == expected, f"the tab's {kind} differ from the backend's"
     assert tab.text("last-sync") not in ("", "Never"), "the tab shows no last sync time"
 
 
@@ -177,9 +170,7 @@ def test_daily_event_sends_changed_counts(connected, wp, backend, evidence):
     wordpress = wp.state()["wordpress"]
     served = backend.content_types(connected.integration_id).json()
     for slug in ("book", "page"):
-        assert served["post_types"][slug]["count"] == wordpress["post_types"][slug]["count"], (
-            f"{slug} count was not updated by the daily event"
-        )
+        assert served["post_types"][slug]["count"] == wordpress["post_types"][slug]["count"], f"{slug} count was not updated by the daily event"
 
 
 @pytest.mark.requirement("CRON-3", "CRON-1")

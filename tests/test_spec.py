@@ -50,9 +50,7 @@ def test_the_builders_make_valid_structures(validator):
     assert not list(validator.iter_errors(large_structure(50, 50)))
 
 
-@pytest.mark.parametrize(
-    "key,valid", [("a" * 20, True), ("a" * 21, False), ("my-type_2", True), ("Book", False), ("", False), ("café", False)]
-)
+@pytest.mark.parametrize("key,valid", [("a" * 20, True), ("a" * 21, False), ("my-type_2", True), ("Book", False), ("", False), ("café", False)])
 def test_post_type_keys_keep_to_wordpress_limits(validator, key, valid):
     payload = structure({key: {"label": "L", "count": 0, "hierarchical": False, "public": True}})
     assert validator.is_valid(payload) is valid

@@ -31,9 +31,7 @@ class RecordingSession(requests.Session):
         body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else (request.body or "")
         return {
             "request": mask(f"{request.method} {request.url}\n{_headers(request.headers)}\n\n{_pretty(body)}", self.secrets),
-            "response": mask(
-                f"{response.status_code} {response.reason}\n{_headers(response.headers)}\n\n{_pretty(response.text)}", self.secrets
-            ),
+            "response": mask(f"{response.status_code} {response.reason}\n{_headers(response.headers)}\n\n{_pretty(response.text)}", self.secrets),
             "seconds": round(seconds, 4),
         }
 

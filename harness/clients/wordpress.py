@@ -64,9 +64,7 @@ class WordPressClient:
     # ---- the test-control must-use plugin -------------------------------------------------
 
     def control(self, method, route, **body):
-        response = self.http.request(
-            method, f"{self.base_url}{CONTROL}{route}", json=body or None, headers={"X-Igny8-Test-Token": self.control_token}
-        )
+        response = self.http.request(method, f"{self.base_url}{CONTROL}{route}", json=body or None, headers={"X-Igny8-Test-Token": self.control_token})
         if response.status_code >= 400:
             raise WordPressError(f"test-control {route} answered {response.status_code}: {response.text[:500]}")
         return response.json()

@@ -39,10 +39,31 @@ def write_report(report_dir, run, tests, unclaimed=frozenset()):
     return doc
 
 
-def render_html(path, docs):
+def history(runs_root, limit=30):
+    """Requirement counts per status of the runs in one folder, oldest first, for the chart."""
+    points = []
+    for results_file in sorted(runs_root.glob("*/results.json"))[-limit:]:
+        try:
+            doc = json.loads(results_file.read_text())
+        except (OSError, ValueError):
+            continue  # a run that died while writing: not a point
+        tally = {s: sum(1 for r in doc["requirements"] if r["status"] == s) for s in STATUS_CLASS}
+        points.append({"id": doc["run"]["id"], "verdict": doc["run"]["verdict"], "counts": tally})
+    return points
+
+
+def load(run_dir):
+    path = Path(run_dir) / "results.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{run_dir} has no results.json: is it a run folder (reports/<run-id>/)?")
+    return json.loads(path.read_text())
+
+
+def render_html(path, docs, runs_root=None):
     """One self-contained page for one run or several side by side (the first is the headline)."""
     areas = spec.areas()
     counts = [{s: sum(1 for t in d["tests"] if t["status"] == s) for s in STATUS_CLASS} for d in docs]
-    html = _environment().get_template("report.html.j2").render(docs=docs, areas=areas, counts=counts, statuses=list(STATUS_CLASS))
-    path.write_text(html)
+    points = history(runs_root or path.parent.parent)
+    template = _environment().get_template("report.html.j2")
+    path.write_text(template.render(docs=docs, areas=areas, counts=counts, statuses=list(STATUS_CLASS), history=points))
     return path

@@ -10,9 +10,7 @@ def _item(external_id, post_type="post", **terms):
 
 
 def _sync(tenant, items=(), deleted=()):
-    return tenant.client.post(
-        tenant.url("sync-content"), {"items": list(items), "deleted": [{"external_id": i} for i in deleted]}, format="json"
-    )
+    return tenant.client.post(tenant.url("sync-content"), {"items": list(items), "deleted": [{"external_id": i} for i in deleted]}, format="json")
 
 
 def _synced(tenant):

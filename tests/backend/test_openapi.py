@@ -10,6 +10,5 @@ def test_committed_openapi_matches_the_code(tmp_path):
     call_command("spectacular", "--file", str(generated), "--validate", "--fail-on-warn")
     committed = SPEC_DIR / "openapi.yaml"
     assert generated.read_text() == committed.read_text(), (
-        "spec/openapi.yaml is out of date: regenerate it with "
-        "`cd reference/backend && IGNY8_DEV=1 python manage.py spectacular --file ../../spec/openapi.yaml`"
+        "spec/openapi.yaml is out of date: regenerate it with `cd reference/backend && IGNY8_DEV=1 python manage.py spectacular --file ../../spec/openapi.yaml`"
     )

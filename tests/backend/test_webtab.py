@@ -18,9 +18,7 @@ def _testid(html, testid):
 
 
 def test_the_tab_shows_badge_sections_counts_and_last_sync(client, tenant):
-    tenant.post_structure(
-        structure({"post": post_type("Posts", 12), "book": post_type("Books 📚", 3)}, {"genre": taxonomy("Genres", ["book"], 4)})
-    )
+    tenant.post_structure(structure({"post": post_type("Posts", 12), "book": post_type("Books 📚", 3)}, {"genre": taxonomy("Genres", ["book"], 4)}))
     client.force_login(tenant.user)
     html = _tab(client, tenant).content.decode()
     assert _testid(html, "integration-status") == "Connected"
@@ -64,9 +62,7 @@ def test_another_accounts_user_gets_404(client, tenant, other_tenant):
 
 
 def test_login_form_then_tab(client, tenant):
-    response = client.post(
-        "/accounts/login/", {"username": tenant.user.username, "password": "pw-alpha", "next": f"/sites/{tenant.site.pk}/content-types/"}
-    )
+    response = client.post("/accounts/login/", {"username": tenant.user.username, "password": "pw-alpha", "next": f"/sites/{tenant.site.pk}/content-types/"})
     assert response.status_code == 302
     assert _tab(client, tenant).status_code == 200
 

@@ -45,10 +45,6 @@ def read_back(integration):
         "site_url": structure.get("site_url"),
         "wp_version": structure.get("wp_version"),
         "plugin_version": structure.get("plugin_version"),
-        "post_types": {
-            slug: {**entry, "synced_count": type_counts.get(slug, 0)} for slug, entry in structure.get("post_types", {}).items()
-        },
-        "taxonomies": {
-            slug: {**entry, "synced_count": term_counts.get(slug, 0)} for slug, entry in structure.get("taxonomies", {}).items()
-        },
+        "post_types": {slug: {**entry, "synced_count": type_counts.get(slug, 0)} for slug, entry in structure.get("post_types", {}).items()},
+        "taxonomies": {slug: {**entry, "synced_count": term_counts.get(slug, 0)} for slug, entry in structure.get("taxonomies", {}).items()},
     }
