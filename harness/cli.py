@@ -4,7 +4,6 @@ import argparse
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, spec
@@ -32,43 +31,59 @@ def cmd_test(args):
     if args.unit:
         return status
     print("== the conformance suite against the reference stack (scenarios/)", flush=True)
-    args.keep, args.stack, args.k = False, None, None
+    args.keep, args.stack, args.k, args.pytest_args = False, None, None, []
+    args.baseline, args.manifest, args.profile = None, None, None
     args.wp, args.plugin, args.backend_image = "6.1", None, None
-    args.pytest_args = []
     return cmd_run(args) or status
-
-
-def new_run_dir():
-    run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    path = ROOT / "reports" / run_id
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def cmd_run(args):
     """The conformance suite, writing reports/<run-id>/: results.json, report.html, junit.xml, allure-results/."""
+    from .runner import new_run_dir, run_suite
     from .stack.engine import ensure_engine
-    from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
 
     ensure_engine()
     run_dir = new_run_dir()
-    named = [a for a in args.pytest_args if a.startswith("scenarios")]  # tests named: run those only
-    pytest_args = [
-        *([] if named else ["scenarios"]),
-        f"--igny8-report-dir={run_dir}",
-        f"--junitxml={run_dir / 'junit.xml'}",
-        f"--alluredir={run_dir / 'allure-results'}",
-        f"--igny8-wp={args.wp}",
-        f"--igny8-plugin={args.plugin or REFERENCE_PLUGIN}",
-        f"--igny8-backend-image={args.backend_image or REFERENCE_BACKEND_IMAGE}",
-        *(["--igny8-keep"] if args.keep else []),
-        *([f"--igny8-stack={args.stack}"] if args.stack else []),
-        *(["-k", args.k] if args.k else []),
-        *args.pytest_args,
-    ]
-    status = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)
+    status = run_suite(
+        run_dir,
+        wp=args.wp,
+        plugin=args.plugin,
+        backend_image=args.backend_image,
+        stack=args.stack,
+        keep=args.keep,
+        k=args.k,
+        baseline=args.baseline,
+        manifest=args.manifest,
+        profile=args.profile,
+        extra=args.pytest_args,
+    )
     print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}\nallure:  {run_dir / 'allure-results'}")
     return status
+
+
+def cmd_selftest(args):
+    from .selftest import selftest
+    from .stack.engine import ensure_engine
+
+    ensure_engine()
+    return selftest(args.mutants or None, wp=args.wp)
+
+
+def cmd_mutant(args):
+    from . import mutants
+
+    if not args.name:
+        for m in mutants.load_all():
+            print(f"{m.name:32} {m.side:8} breaks {', '.join(m.kills):20} {m.description}")
+        return 0
+    (mutant,) = mutants.load_all([args.name])
+    if mutant.side == "plugin":
+        if not args.dir:
+            raise ValueError("a plugin mutant needs a DIR to write to")
+        print(mutants.make_plugin(mutant, args.dir))
+    else:
+        print(mutants.build_backend(mutant))
+    return 0
 
 
 def _stack_config(args, keep):
@@ -154,6 +169,14 @@ def cmd_report(args):
     return 0
 
 
+def cmd_repro(args):
+    from . import repro
+    from .stack.engine import ensure_engine
+
+    ensure_engine()
+    return repro.run(args.file, keep=args.keep, stack_name=args.stack)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="igny8", description="IGNY8 sync conformance harness")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -193,6 +216,9 @@ def build_parser():
     p.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
     p.add_argument("--stack", metavar="NAME", help="attach to a running stack instead of making one")
     p.add_argument("-k", metavar="EXPR", help="only tests matching EXPR (as pytest -k)")
+    p.add_argument("--baseline", metavar="FILE", help="known failures (YAML): the run fails only on new ones")
+    p.add_argument("--manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin dir)")
+    p.add_argument("--profile", choices=["quick", "thorough"], default=None, help="property-based testing effort (default quick)")
     _stack_options(p)
     p.set_defaults(func=cmd_run, passthrough=True)
 
@@ -200,6 +226,22 @@ def build_parser():
     p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="reports/<run-id>/ folders; the first is the headline")
     p.add_argument("-o", "--output", default="reports/comparison.html")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught by the requirement it breaks")
+    p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
+    p.add_argument("--wp", default="6.1")
+    p.set_defaults(func=cmd_selftest)
+
+    p = sub.add_parser("mutant", help="list mutants, or make one: a plugin into DIR, a backend as an image")
+    p.add_argument("name", nargs="?")
+    p.add_argument("dir", nargs="?")
+    p.set_defaults(func=cmd_mutant)
+
+    p = sub.add_parser("repro", help="replay a failing example (reports/<run>/repro/*.json) on a fresh stack")
+    p.add_argument("file")
+    p.add_argument("--keep", action="store_true", help="leave the stack up for inspection")
+    p.add_argument("--stack", metavar="NAME", help="replay on this running stack instead of a fresh one")
+    p.set_defaults(func=cmd_repro)
 
     p = sub.add_parser("test", help="run the harness's tests and the conformance scenarios")
     p.add_argument("--unit", action="store_true", help="only tests/ (no Docker)")

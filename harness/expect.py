@@ -6,9 +6,12 @@ def _synced(entry):
     return entry["public"] or entry["show_ui"]
 
 
+PHP_BLANK = " \t\n\r\0\x0b"  # what PHP's trim() removes: a label of only these shows as the slug
+
+
 def _label(slug, entry):
-    label = (entry["label"] or "").strip()
-    return label[:200] if label else slug
+    label = entry["label"] or ""
+    return label[:200] if label.strip(PHP_BLANK) else slug
 
 
 def expected_structure(wordpress):

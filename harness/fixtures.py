@@ -39,16 +39,14 @@ def igny8_stack(request):
 
 @pytest.fixture(scope="session")
 def _wp_client(igny8_stack):
-    s = igny8_stack
-    client = WordPressClient(s.urls.wordpress, s.WP_ADMIN_USER, s.secrets.wp_admin_password, s.secrets.test_control_token, s.secrets.all())
+    client = WordPressClient.for_stack(igny8_stack)
     client.login()
     return client
 
 
 @pytest.fixture(scope="session")
 def _backend_client(igny8_stack):
-    s = igny8_stack
-    return BackendClient(s.urls.backend, s.secrets.api_key, s.ca_path, s.postgres_dsn, s.secrets.all())
+    return BackendClient.for_stack(igny8_stack)
 
 
 @pytest.fixture
@@ -145,3 +143,37 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # The harness's browser is a reader, not what is under test: the stack's CA is not installed in it.
     return {**browser_context_args, "ignore_https_errors": True, "viewport": {"width": 1280, "height": 900}}
+
+
+# ---- property-based tests: example counts and repro files ----------------------------------
+
+
+class Examples:
+    """Counts a property's examples, and writes the failing one as a repro file before re-raising."""
+
+    def __init__(self, request, report_dir, stack_info):
+        self.count = 0
+        self.request, self.report_dir, self.stack_info = request, report_dir, stack_info
+        self.repro = None
+
+    def run(self, kind, example, check, *args):
+        from .properties import write_repro
+
+        self.count += 1
+        try:
+            check(*args, example)
+        except AssertionError:
+            # Hypothesis replays the shrunk example last, so the file left is the minimal one.
+            context = {"test": self.request.node.nodeid, "seed": self.request.config.getoption("hypothesis_seed", None), "system": self.stack_info}
+            folder = self.report_dir / "repro" if self.report_dir else None
+            self.repro = write_repro(folder, _safe(self.request.node.name), kind, example, context)
+            raise
+
+
+@pytest.fixture
+def examples(request, igny8_report_dir, stack_info):
+    counter = Examples(request, igny8_report_dir, stack_info)
+    yield counter
+    request.node.user_properties.append(("igny8_examples", counter.count))
+    if counter.repro:
+        request.node.user_properties.append(("igny8_repro_file", str(counter.repro)))

@@ -6,7 +6,7 @@ from pathlib import Path
 import allure
 import pytest
 
-from . import baseline, manifest, spec
+from . import baseline, manifest, profiles, spec
 from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, WORDPRESS_SUITES
 
 
@@ -21,10 +21,12 @@ def pytest_addoption(parser):
     group.addoption("--igny8-manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin directory)")
     group.addoption("--igny8-baseline", metavar="FILE", help="known failures (YAML): a run fails only on failures not listed")
     group.addoption("--igny8-requirements", metavar="IDS", help="only tests that check one of these comma-separated requirement IDs")
+    group.addoption("--igny8-profile", default="quick", choices=sorted(profiles.PROFILES), help="property-based effort: quick (CI) or thorough (nightly)")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "requirement(*ids): the spec requirement IDs a test checks (spec/requirements.yaml)")
+    profiles.use(config.getoption("igny8_profile"))  # before collection: tests read it in their decorators
     try:
         manifest_path = config.getoption("igny8_manifest") or Path(config.getoption("igny8_plugin")) / manifest.FILENAME
         config.stash[CLAIMED] = manifest.load(manifest_path)

@@ -26,6 +26,8 @@ class TestResult:
     evidence: list = field(default_factory=list)
     repro: str = ""
     known: str = ""  # a baseline entry covers this failure
+    examples: int = 0  # property-based tests: how many examples ran
+    repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
 
 
 def requirement_status(test_statuses, applicable=True):

@@ -69,6 +69,7 @@ def invalid_cases():
         "taxonomy key of 33 chars": (_edited(good, ["taxonomies", "t" * 33], taxonomy("Long", ["post"])), "$.taxonomies"),
         "uppercase key": (_edited(good, ["post_types", "Book"], post_type("Bad")), "$.post_types"),
         "empty label": (_edited(good, ["post_types", "post", "label"], ""), "$.post_types.post.label"),
+        "NUL in a label": (_edited(good, ["taxonomies", "category", "label"], "a\x00b"), "$.taxonomies.category.label"),
         "unknown field": (_edited(good, ["surprise"], 1), "$"),
         "hierarchical not bool": (_edited(good, ["post_types", "page", "hierarchical"], "yes"), "$.post_types.page.hierarchical"),
         "object_types not list": (_edited(good, ["taxonomies", "category", "object_types"], "post"), "$.taxonomies.category.object_types"),

@@ -13,8 +13,13 @@ class BackendClient:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.dsn = dsn
+        self._conn = None
         self.http = RecordingSession(secrets=[api_key, *secrets])
         self.http.verify = str(ca_path)
+
+    @classmethod
+    def for_stack(cls, stack):
+        return cls(stack.urls.backend, stack.secrets.api_key, stack.ca_path, stack.postgres_dsn, stack.secrets.all())
 
     def _auth(self, key):
         return {"Authorization": f"Bearer {self.api_key if key is None else key}"} if key != "" else {}
@@ -38,9 +43,19 @@ class BackendClient:
 
     # ---- the database, read directly --------------------------------------------------------
 
+    def _db(self):
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.dsn, row_factory=dict_row, autocommit=True)
+        return self._conn
+
     def query(self, sql, *params):
-        with psycopg.connect(self.dsn, row_factory=dict_row, autocommit=True) as conn:
-            return conn.execute(sql, params).fetchall()
+        """Rows as dicts. One connection is kept: a new one per read cost more than the read."""
+        try:
+            cursor = self._db().execute(sql, params)
+        except psycopg.OperationalError:  # the stack's database restarted: connect once more
+            self._conn = None
+            cursor = self._db().execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
     def integration_row(self, integration_id):
         rows = self.query("SELECT * FROM integration_siteintegration WHERE id = %s", integration_id)
@@ -51,8 +66,8 @@ class BackendClient:
 
     def reset(self):
         """Back to a just-seeded backend: no structure, no content, not connected."""
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
-            conn.execute("TRUNCATE content_syncedcontent, content_syncedterm")
-            conn.execute(
-                "UPDATE integration_siteintegration SET config_json = '{}', structure_synced_at = NULL, status = 'not_connected', connected_at = NULL, is_active = true, api_key_revoked_at = NULL"
-            )
+        self.query("TRUNCATE content_syncedcontent, content_syncedterm")
+        self.query(
+            "UPDATE integration_siteintegration SET config_json = '{}', structure_synced_at = NULL,"
+            " status = 'not_connected', connected_at = NULL, is_active = true, api_key_revoked_at = NULL"
+        )

@@ -21,6 +21,11 @@ class WordPressClient:
         self.http = RecordingSession(secrets=[admin_password, control_token, *secrets])
         self.control_token = control_token
 
+    @classmethod
+    def for_stack(cls, stack):
+        s = stack.secrets
+        return cls(stack.urls.wordpress, stack.WP_ADMIN_USER, s.wp_admin_password, s.test_control_token, s.all())
+
     # ---- wp-admin, through its real forms ----------------------------------------------
 
     def login(self):

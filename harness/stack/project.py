@@ -183,6 +183,16 @@ class Stack:
         self._urls = None
         return self
 
+    def replace(self, plugin_dir=None, backend_image=None):
+        """Swaps the plugin or the backend image of a running stack: only what changed is recreated."""
+        if plugin_dir:
+            self.config.plugin_dir = str(Path(plugin_dir).resolve())
+        if backend_image:
+            self.config.backend_image = backend_image
+        self._save()
+        self._compose("up", "--detach", "--wait", "--wait-timeout", "300", "--no-build")
+        self._urls = None
+
     def _compose(self, *args):
         """Runs `docker compose` for this project, its output kept for the error message."""
         cmd = self.docker.client_config.docker_compose_cmd + list(args)

@@ -58,7 +58,8 @@ add_action( 'init', 'igny8tc_register_all', 5 );
 
 function igny8tc_wordpress_view() {
 	$post_types = array();
-	foreach ( get_post_types( array(), 'objects' ) as $slug => $type ) {
+	foreach ( get_post_types( array(), 'objects' ) as $type ) {
+		$slug                = (string) $type->name; // the array key of "9" is the integer 9
 		$post_types[ $slug ] = array(
 			'label'        => $type->label,
 			'public'       => (bool) $type->public,
@@ -68,17 +69,22 @@ function igny8tc_wordpress_view() {
 		);
 	}
 	$taxonomies = array();
-	foreach ( get_taxonomies( array(), 'objects' ) as $slug => $taxonomy ) {
+	foreach ( get_taxonomies( array(), 'objects' ) as $taxonomy ) {
+		$slug                = (string) $taxonomy->name;
+		$count               = wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) );
+		if ( is_wp_error( $count ) ) {
+			return new WP_Error( 'igny8tc_count', "wp_count_terms($slug): " . $count->get_error_message(), array( 'status' => 500 ) );
+		}
 		$taxonomies[ $slug ] = array(
 			'label'        => $taxonomy->label,
 			'public'       => (bool) $taxonomy->public,
 			'show_ui'      => (bool) $taxonomy->show_ui,
 			'hierarchical' => (bool) $taxonomy->hierarchical,
 			'object_types' => array_values( (array) $taxonomy->object_type ),
-			'count'        => (int) wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) ),
+			'count'        => (int) $count,
 		);
 	}
-	return array( 'post_types' => $post_types, 'taxonomies' => $taxonomies );
+	return array( 'post_types' => (object) $post_types, 'taxonomies' => (object) $taxonomies );
 }
 
 function igny8tc_cron_view() {
@@ -104,6 +110,10 @@ function igny8tc_state() {
 		$settings['api_key']        = substr( $settings['api_key'], 0, 10 ) . '…';
 	}
 	$plugin = get_plugin_data( WP_PLUGIN_DIR . '/' . IGNY8TC_PLUGIN, false, false );
+	$view   = igny8tc_wordpress_view();
+	if ( is_wp_error( $view ) ) {
+		return $view;
+	}
 	return array(
 		'versions'  => array(
 			'wordpress' => get_bloginfo( 'version' ),
@@ -119,7 +129,7 @@ function igny8tc_state() {
 		'settings'  => (object) $settings,
 		'events'    => array_values( (array) get_option( 'igny8_events', array() ) ),
 		'cron'      => igny8tc_cron_view(),
-		'wordpress' => igny8tc_wordpress_view(),
+		'wordpress' => $view,
 	);
 }
 
@@ -239,14 +249,15 @@ add_action(
 			}
 		);
 
-		/* Create terms: {taxonomy, names: [...]}. */
+		/* Create terms (or find them, if they exist): {taxonomy, names: [...]}. */
 		igny8tc_route(
 			'/terms',
 			'POST',
 			function ( WP_REST_Request $request ) {
 				$ids = array();
 				foreach ( (array) $request['names'] as $name ) {
-					$term = wp_insert_term( $name, $request['taxonomy'] );
+					$term = term_exists( $name, $request['taxonomy'] );
+					$term = $term ? $term : wp_insert_term( $name, $request['taxonomy'] );
 					if ( is_wp_error( $term ) ) {
 						return new WP_Error( 'igny8tc_term', $term->get_error_message(), array( 'status' => 400 ) );
 					}

@@ -85,9 +85,10 @@ function igny8_is_synced_type( $object ) {
 	return ! empty( $object->public ) || ! empty( $object->show_ui );
 }
 
+/** The label as WordPress holds it (STRUCT-7), or the slug when it is blank; at most 200 characters. */
 function igny8_label( $object ) {
-	$label = trim( (string) $object->label );
-	return '' === $label ? $object->name : mb_substr( $label, 0, 200 );
+	$label = (string) $object->label;
+	return '' === trim( $label ) ? $object->name : mb_substr( $label, 0, 200 );
 }
 
 function igny8_generated_at() {
@@ -100,7 +101,8 @@ function igny8_generated_at() {
  */
 function igny8_get_site_structure() {
 	$post_types = array();
-	foreach ( get_post_types( array(), 'objects' ) as $slug => $type ) {
+	foreach ( get_post_types( array(), 'objects' ) as $type ) {
+		$slug = (string) $type->name; // not the array key: PHP turns a slug like "9" into the integer 9
 		if ( ! igny8_is_synced_type( $type ) ) {
 			continue;
 		}
@@ -113,7 +115,8 @@ function igny8_get_site_structure() {
 		);
 	}
 	$taxonomies = array();
-	foreach ( get_taxonomies( array(), 'objects' ) as $slug => $taxonomy ) {
+	foreach ( get_taxonomies( array(), 'objects' ) as $taxonomy ) {
+		$slug = (string) $taxonomy->name; // wp_count_terms() refuses an integer taxonomy
 		if ( ! igny8_is_synced_type( $taxonomy ) ) {
 			continue;
 		}

@@ -1,0 +1,78 @@
+#!/usr/bin/env python
+"""Examples per second of the property-based tests on a warm stack, and what limits each.
+
+    .venv/bin/python benchmarks/property_rates.py [--stack NAME] [--examples 60]
+
+Without --stack it makes a stack (images cached: ~15 s) and removes it afterwards. For each
+property it times the whole Hypothesis run and, apart, the time spent in the check (HTTP to the
+stack, PHP, the databases); the rest is Hypothesis generating and shrinking data.
+Goals (issue #6): API-level at least 20 examples/s, WordPress-level at least 2 examples/s.
+"""
+
+import argparse
+import time
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from harness import properties, strategies
+from harness.clients.backend import BackendClient
+from harness.clients.wordpress import WordPressClient
+from harness.stack.project import Stack
+
+
+def measure(name, strategy, check, examples):
+    spent = [0.0]
+
+    @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def run(example):
+        start = time.perf_counter()
+        check(example)
+        spent[0] += time.perf_counter() - start
+
+    start = time.perf_counter()
+    run()
+    total = time.perf_counter() - start
+    return {"property": name, "examples": examples, "seconds": total, "rate": examples / total, "in_check": spent[0] / total}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", help="a running stack (igny8 up) to use")
+    parser.add_argument("--examples", type=int, default=60)
+    args = parser.parse_args()
+
+    stack = Stack.attach(args.stack) if args.stack else Stack.create()
+    try:
+        if not args.stack:
+            stack.up()
+        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_stack(stack)
+        wp.login()
+        wp.reset()
+        backend.reset()
+        page, _ = wp.connect(stack.urls.backend_for_plugin, stack.secrets.api_key)
+        assert wp.notice(page)[0] == "success", wp.notice(page)
+        iid = backend.only_integration_id()
+        rows = [
+            measure(
+                "API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: properties.check_valid_payload(backend, iid, p), args.examples
+            ),
+            measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: properties.check_invalid_payload(backend, iid, c), args.examples),
+            measure(
+                "WordPress: site synced end to end", strategies.sites(), lambda s: properties.check_wp_sync(wp, backend, iid, s), max(10, args.examples // 4)
+            ),
+        ]
+    finally:
+        if not args.stack:
+            stack.down()
+
+    print(f"\n{'property':42} {'examples':>8} {'seconds':>8} {'ex/s':>6} {'in check':>9}  goal   limited by")
+    for r in rows:
+        goal = 2 if r["property"].startswith("WordPress") else 20
+        limit = "the stack (HTTP, PHP, databases)" if r["in_check"] > 0.5 else "generating data (Hypothesis)"
+        verdict = "meets" if r["rate"] >= goal else "MISSES"
+        print(f"{r['property']:42} {r['examples']:8} {r['seconds']:8.1f} {r['rate']:6.1f} {r['in_check']:8.0%}  >={goal:<3} {verdict}; {limit}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Mutants: deliberately broken copies of the reference implementations (reference/mutants/)."""
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import spec
+from .progress import step
+from .stack import base_image, engine, wheelhouse
+from .stack.project import REFERENCE_PLUGIN, ROOT
+
+MUTANTS = ROOT / "reference" / "mutants"
+REFERENCE = {"plugin": REFERENCE_PLUGIN, "backend": ROOT / "reference" / "backend"}
+
+
+class MutantError(ValueError):
+    pass
+
+
+@dataclass
+class Mutant:
+    name: str
+    side: str  # plugin | backend
+    description: str
+    kills: list
+    replace: list
+
+    def apply(self, directory):
+        """Edits a copy of the reference in `directory`; refuses an edit whose text is gone or ambiguous."""
+        for edit in self.replace:
+            path = Path(directory) / edit["file"]
+            text = path.read_text()
+            if text.count(edit["old"]) != 1:
+                raise MutantError(f"mutant {self.name}: {edit['file']} holds its text {text.count(edit['old'])} times, not once: the reference changed")
+            path.write_text(text.replace(edit["old"], edit["new"]))
+
+
+def load_all(names=None):
+    found = {}
+    for path in sorted(MUTANTS.glob("*/*.yaml")):
+        try:
+            doc = yaml.safe_load(path.read_text())
+            mutant = Mutant(path.stem, path.parent.name, doc["description"], doc["kills"], doc["replace"])
+        except (yaml.YAMLError, KeyError, TypeError) as exc:
+            raise MutantError(f"{path}: not a mutant (needs description, kills, replace): {exc}") from exc
+        unknown = [rid for rid in mutant.kills if rid not in spec.requirements()]
+        if unknown or mutant.side not in REFERENCE:
+            raise MutantError(f"{path}: unknown requirements {unknown} or side {mutant.side!r}")
+        found[mutant.name] = mutant
+    if names:
+        missing = sorted(set(names) - set(found))
+        if missing:
+            raise MutantError(f"no mutants named {missing}; there are: {', '.join(found)}")
+        return [found[n] for n in names]
+    return list(found.values())
+
+
+def make_plugin(mutant, directory):
+    """A mutated copy of the reference plugin in `directory` (replaced if it exists)."""
+    directory = Path(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(REFERENCE_PLUGIN, directory)
+    manifest = {"name": f"mutant {mutant.name}", "capabilities": ["content-sync"]}
+    (directory / "igny8-conformance.json").write_text(json.dumps(manifest) + "\n")
+    mutant.apply(directory)
+    return directory
+
+
+def build_backend(mutant):
+    """Builds igny8/backend:mutant-NAME from a mutated copy of the reference backend; returns the tag."""
+    tag = f"igny8/backend:mutant-{mutant.name}"
+    base = base_image.ensure("bookworm")
+    houses = wheelhouse.ensure()
+    with tempfile.TemporaryDirectory(prefix="igny8-mutant-") as ctx, step(f"building {tag}"):
+        ctx = Path(ctx)
+        shutil.copytree(REFERENCE["backend"], ctx / "reference" / "backend", ignore=shutil.ignore_patterns("__pycache__"))
+        mutant.apply(ctx / "reference" / "backend")
+        (ctx / "spec").mkdir()
+        shutil.copy(spec.structure_schema_path(), ctx / "spec")
+        shutil.copytree(ROOT / "wordpress-stack" / "backend", ctx / "wordpress-stack" / "backend")
+        shutil.copytree(houses, ctx / "wordpress-stack" / "build" / "wheelhouse", copy_function=os.link)
+        # The Docker SDK talks to the engine's classic builder: no buildx needed.
+        args = {"BASE_IMAGE": base, "IGNY8_REVISION": f"mutant-{mutant.name}"}
+        engine.sdk().images.build(path=str(ctx), dockerfile="wordpress-stack/backend/Dockerfile", tag=tag, rm=True, buildargs=args)
+    return tag

@@ -1,0 +1,43 @@
+"""How hard the property-based tests try: `quick` for CI, `thorough` for nightly runs."""
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, settings
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    wp_examples: int  # each one is a site registered in WordPress and synced end to end
+    api_examples: int  # each one is a payload sent straight to the backend
+    stateful_examples: int
+    stateful_steps: int
+
+
+PROFILES = {
+    "quick": Profile("quick", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12),
+    "thorough": Profile("thorough", wp_examples=60, api_examples=500, stateful_examples=15, stateful_steps=40),
+}
+_current = [PROFILES["quick"]]
+
+# A live stack answers in tens of milliseconds, not microseconds: no deadline, and fixtures that
+# reset the stack per test are fine (the properties reset what they need per example).
+# The explain phase traces every line of a failing example: minutes against a live stack, so it is off.
+settings.register_profile(
+    "igny8",
+    deadline=None,
+    report_multiple_bugs=False,  # one failure, shrunk, with one repro file
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
+
+
+def use(name):
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; choose {', '.join(PROFILES)}")
+    _current[0] = PROFILES[name]
+    settings.load_profile("igny8")
+
+
+def current():
+    return _current[0]

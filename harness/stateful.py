@@ -1,0 +1,199 @@
+"""A stateful model of one site and its backend, driven against the live stack.
+
+Rules change WordPress (post types, taxonomies, posts, terms), run the daily sync, connect and
+disconnect. After every step:
+- after a sync, the backend's structure equals WordPress's own view;
+- a set checker on synced content, as Jepsen's: `lost` (pushed while connected, missing on the
+  backend), `unexpected` (on the backend, never in WordPress), `stale` (removed while connected,
+  still on the backend). Items changed while disconnected are not pushed, by the protocol.
+Every executed step is logged, so a failure can be replayed by `igny8 repro`.
+"""
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from .expect import differences, expected_structure, served_structure
+from .strategies import keys, labels, post_type_defs, taxonomy_defs
+
+BUILTIN_SYNCED = {"post", "page"}
+
+
+class SyncModel:
+    """The steps, as plain methods: the machine's rules call them, and so does a replay."""
+
+    def __init__(self, wp, backend, stack):
+        self.wp, self.backend, self.stack = wp, backend, stack
+        self.post_types, self.taxonomies = {}, {}
+        self.published, self.drafts = {}, set()  # id -> post type
+        self.ever_created, self.expected_synced = set(), set()
+        self.connected, self.just_synced = False, False
+        self.steps = []
+        wp.reset()
+        backend.reset()
+        self.integration_id = backend.only_integration_id()
+
+    def _log(self, name, **args):
+        self.steps.append({"step": name, **args})
+        self.just_synced = False  # WordPress changes; the backend catches up at the next sync
+
+    def _synced_type(self, slug):
+        d = self.post_types.get(slug)
+        return slug in BUILTIN_SYNCED or bool(d and (d["public"] or d["show_ui"]))
+
+    def _register(self):
+        refused = self.wp.register(self.post_types, self.taxonomies)["errors"]
+        assert not refused, f"WordPress refused: {refused}"
+
+    # ---- steps -------------------------------------------------------------------------------
+
+    def add_post_type(self, slug, definition):
+        self._log("add_post_type", slug=slug, definition=definition)
+        self.post_types[slug] = definition
+        self._register()
+
+    def remove_post_type(self, slug):
+        self._log("remove_post_type", slug=slug)
+        self.post_types.pop(slug, None)
+        for tax in self.taxonomies.values():
+            tax["object_types"] = [t for t in tax["object_types"] if t != slug]
+        self._register()
+
+    def add_taxonomy(self, slug, definition):
+        self._log("add_taxonomy", slug=slug, definition=definition)
+        definition = {**definition, "object_types": [t for t in definition["object_types"] if t in self.post_types or t in BUILTIN_SYNCED]}
+        self.taxonomies[slug] = definition
+        self._register()
+
+    def remove_taxonomy(self, slug):
+        self._log("remove_taxonomy", slug=slug)
+        self.taxonomies.pop(slug, None)
+        self._register()
+
+    def add_post(self, post_type, publish):
+        self._log("add_post", post_type=post_type, publish=publish)
+        (post_id,) = self.wp.create_posts([{"post_type": post_type, "title": f"{post_type} item", "status": "publish" if publish else "draft"}])
+        self.ever_created.add(post_id)
+        if publish:
+            self.published[post_id] = post_type
+            if self.connected and self._synced_type(post_type):
+                self.expected_synced.add(post_id)
+        else:
+            self.drafts.add(post_id)
+        return post_id
+
+    def trash_post(self, post_id):
+        self._log("trash_post", post_id=post_id)
+        post_type = self.published.pop(post_id)
+        self.wp.change_posts([post_id], "trash")
+        if self.connected and self._synced_type(post_type):
+            self.expected_synced.discard(post_id)
+
+    def sync(self):
+        self._log("sync")
+        self.wp.run_cron("igny8_sync_site_structure")
+        self.just_synced = self.connected
+
+    def connect(self):
+        self._log("connect")
+        page, _ = self.wp.connect(self.stack.urls.backend_for_plugin, self.stack.secrets.api_key)
+        assert self.wp.notice(page)[0] == "success", f"connect failed: {self.wp.notice(page)}"
+        self.connected = self.just_synced = True
+
+    def disconnect(self):
+        self._log("disconnect")
+        self.wp.submit_plugin_form("igny8_disconnect")
+        self.connected, self.just_synced = False, False
+
+    # ---- what must hold ------------------------------------------------------------------------
+
+    def check_structure(self):
+        if not self.just_synced:
+            return
+        served = self.backend.content_types(self.integration_id).json()
+        diff = differences(expected_structure(self.wp.state()["wordpress"]), served_structure(served))
+        assert not diff, "after a sync the backend differs from WordPress:\n" + "\n".join(diff)
+
+    def check_content(self):
+        rows = self.backend.query("SELECT external_id FROM content_syncedcontent WHERE integration_id = %s", self.integration_id)
+        on_backend = {r["external_id"] for r in rows}
+        lost = sorted(self.expected_synced - on_backend)
+        unexpected = sorted(on_backend - self.ever_created)
+        stale = sorted((on_backend & self.ever_created) - self.expected_synced)
+        assert not (lost or unexpected or stale), f"synced content: lost {lost}, unexpected {unexpected}, stale {stale}"
+
+    def replay(self, steps):
+        for step in steps:
+            getattr(self, step.pop("step"))(**step)
+            self.check_structure()
+            self.check_content()
+
+
+def machine_for(wp, backend, stack, on_failure):
+    """The Hypothesis state machine class, bound to one live stack."""
+
+    class SyncMachine(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            self.model = SyncModel(wp, backend, stack)
+            self.model.connect()
+
+        def teardown(self):
+            self.model.connected = False
+
+        @rule(slug=keys(20), definition=post_type_defs())
+        def add_post_type(self, slug, definition):
+            self.model.add_post_type(slug, definition)
+
+        @precondition(lambda self: self.model.post_types)
+        @rule(data=st.data())
+        def remove_post_type(self, data):
+            self.model.remove_post_type(data.draw(st.sampled_from(sorted(self.model.post_types))))
+
+        @rule(slug=keys(32), data=st.data())
+        def add_taxonomy(self, slug, data):
+            if slug in self.model.post_types:
+                return
+            attachable = sorted(set(self.model.post_types) | BUILTIN_SYNCED)
+            self.model.add_taxonomy(slug, data.draw(taxonomy_defs(attachable)))
+
+        @precondition(lambda self: self.model.taxonomies)
+        @rule(data=st.data())
+        def remove_taxonomy(self, data):
+            self.model.remove_taxonomy(data.draw(st.sampled_from(sorted(self.model.taxonomies))))
+
+        @rule(data=st.data(), publish=st.booleans())
+        def add_post(self, data, publish):
+            self.model.add_post(data.draw(st.sampled_from(sorted(set(self.model.post_types) | BUILTIN_SYNCED))), publish)
+
+        @precondition(lambda self: self.model.published)
+        @rule(data=st.data())
+        def trash_post(self, data):
+            self.model.trash_post(data.draw(st.sampled_from(sorted(self.model.published))))
+
+        @rule()
+        def sync(self):
+            self.model.sync()
+
+        @precondition(lambda self: not self.model.connected)
+        @rule()
+        def connect(self):
+            self.model.connect()
+
+        @precondition(lambda self: self.model.connected)
+        @rule()
+        def disconnect(self):
+            self.model.disconnect()
+
+        @invariant()
+        def backend_agrees_with_wordpress(self):
+            try:
+                self.model.check_structure()
+                self.model.check_content()
+            except AssertionError:
+                on_failure(self.model.steps)
+                raise
+
+    return SyncMachine
+
+
+__all__ = ["SyncModel", "machine_for", "labels"]
