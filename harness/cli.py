@@ -22,7 +22,8 @@ def cmd_spec(args):
 
 
 def cmd_test(args):
-    """The tests: the harness's and the backend's own (tests/), then the conformance suite."""
+    """The tests: the harness's and the backend's own (tests/), the conformance suite against the
+    reference stack, then the self-test (every mutant must be caught)."""
     from . import devdb
 
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
@@ -32,7 +33,7 @@ def cmd_test(args):
         return status
     print("== the conformance suite against the reference stack (scenarios/)", flush=True)
     args.keep, args.stack, args.k, args.pytest_args = False, None, None, []
-    args.baseline, args.manifest, args.profile = None, None, None
+    args.baseline, args.manifest, args.profile, args.no_allure_html = None, None, None, False
     args.wp, args.plugin, args.backend_image = "6.1", None, None
     return cmd_run(args) or status
 
@@ -57,7 +58,11 @@ def cmd_run(args):
         profile=args.profile,
         extra=args.pytest_args,
     )
-    print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}\nallure:  {run_dir / 'allure-results'}")
+    from .allure_report import generate
+
+    allure_html = generate(run_dir) if not args.no_allure_html else None
+    print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}")
+    print(f"allure:  {allure_html / 'index.html' if allure_html else run_dir / 'allure-results'}")
     return status
 
 
@@ -219,6 +224,7 @@ def build_parser():
     p.add_argument("--baseline", metavar="FILE", help="known failures (YAML): the run fails only on new ones")
     p.add_argument("--manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin dir)")
     p.add_argument("--profile", choices=["quick", "thorough"], default=None, help="property-based testing effort (default quick)")
+    p.add_argument("--no-allure-html", action="store_true", help="skip the Allure 3 HTML report (needs Node)")
     _stack_options(p)
     p.set_defaults(func=cmd_run, passthrough=True)
 

@@ -29,7 +29,7 @@ def selftest(names=None, wp="6.1"):
                 else:
                     stack.replace(backend_image=mutants_module.build_backend(mutant))
                 run_dir = out / mutant.name
-                run_suite(run_dir, wp=wp, stack=stack.name, requirements=mutant.kills, extra=["-q"])
+                run_suite(run_dir, wp=wp, stack=stack.name, requirements=mutant.kills, extra=["-q", "--tb=line"])  # failing is the point
                 stack.replace(plugin_dir=str(REFERENCE_PLUGIN), backend_image=REFERENCE_BACKEND_IMAGE)
             statuses = {r["id"]: r["status"] for r in load(run_dir)["requirements"] if r["id"] in mutant.kills}
             killed = any(s == "FAIL" for s in statuses.values())

@@ -42,14 +42,14 @@ def write_report(report_dir, run, tests, unclaimed=frozenset()):
 def history(runs_root, limit=30):
     """Requirement counts per status of the runs in one folder, oldest first, for the chart."""
     points = []
-    for results_file in sorted(runs_root.glob("*/results.json"))[-limit:]:
+    for results_file in runs_root.glob("*/results.json"):
         try:
             doc = json.loads(results_file.read_text())
         except (OSError, ValueError):
             continue  # a run that died while writing: not a point
         tally = {s: sum(1 for r in doc["requirements"] if r["status"] == s) for s in STATUS_CLASS}
-        points.append({"id": doc["run"]["id"], "verdict": doc["run"]["verdict"], "counts": tally})
-    return points
+        points.append({"id": doc["run"]["id"], "started": doc["run"]["started"], "verdict": doc["run"]["verdict"], "counts": tally})
+    return sorted(points, key=lambda p: p["started"])[-limit:]
 
 
 def load(run_dir):
