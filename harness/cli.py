@@ -32,37 +32,31 @@ def cmd_test(args):
     if args.unit:
         return status
     print("== the conformance suite against the reference stack (scenarios/)", flush=True)
-    args.keep, args.stack, args.k, args.pytest_args = False, None, None, []
-    args.baseline, args.manifest, args.profile, args.no_allure_html = None, None, None, False
-    args.wp, args.plugin, args.backend_image = "6.1", None, None
-    return cmd_run(args) or status
+    status = run_and_report() or status
+    print("== the self-test: the suite against each mutant (reference/mutants/)", flush=True)
+    from .selftest import selftest
+
+    return selftest() or status
 
 
 def cmd_run(args):
     """The conformance suite, writing reports/<run-id>/: results.json, report.html, junit.xml, allure-results/."""
+    options = {name: getattr(args, name) for name in ("wp", "plugin", "backend_image", "stack", "keep", "k", "baseline", "manifest", "profile")}
+    return run_and_report(allure_html=not args.no_allure_html, extra=args.pytest_args, **options)
+
+
+def run_and_report(allure_html=True, **options):
+    """A run in a new reports/<run-id>/, with the Allure HTML when asked, and where everything went."""
+    from .allure_report import generate
     from .runner import new_run_dir, run_suite
     from .stack.engine import ensure_engine
 
     ensure_engine()
     run_dir = new_run_dir()
-    status = run_suite(
-        run_dir,
-        wp=args.wp,
-        plugin=args.plugin,
-        backend_image=args.backend_image,
-        stack=args.stack,
-        keep=args.keep,
-        k=args.k,
-        baseline=args.baseline,
-        manifest=args.manifest,
-        profile=args.profile,
-        extra=args.pytest_args,
-    )
-    from .allure_report import generate
-
-    allure_html = generate(run_dir) if not args.no_allure_html else None
+    status = run_suite(run_dir, **options)
+    allure = generate(run_dir) if allure_html else None
     print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}")
-    print(f"allure:  {allure_html / 'index.html' if allure_html else run_dir / 'allure-results'}")
+    print(f"allure:  {allure / 'index.html' if allure else run_dir / 'allure-results'}")
     return status
 
 

@@ -26,15 +26,18 @@ def igny8_stack(request):
         return
     config = StackConfig(wordpress=opt("igny8_wp"), plugin_dir=opt("igny8_plugin"), backend_image=opt("igny8_backend_image"), keep=opt("igny8_keep"))
     stack = Stack.create(config)
-    say(f"worker {_worker(request.config)}: stack {stack.name}")
+    live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
     try:
-        stack.up()
+        with live():
+            say(f"worker {_worker(request.config)}: stack {stack.name}")
+            stack.up()
         yield stack
     finally:
-        if opt("igny8_keep"):
-            say(f"left running: {stack.name} (`igny8 status {stack.name}`, `igny8 down {stack.name}`)")
-        else:
-            stack.down()
+        with live():
+            if opt("igny8_keep"):
+                say(f"left running: {stack.name} (`igny8 status {stack.name}`, `igny8 down {stack.name}`)")
+            else:
+                stack.down()
 
 
 @pytest.fixture(scope="session")
@@ -78,12 +81,8 @@ def stack_info(igny8_stack, _wp_client, _backend_client, igny8_report_dir):
         "urls": {"wordpress": igny8_stack.urls.wordpress, "backend": igny8_stack.urls.backend},
     }
     if igny8_report_dir:
-        (igny8_report_dir / f"stack-{_worker_id(igny8_stack)}.json").write_text(json.dumps(info, indent=2))
+        (igny8_report_dir / f"stack-{igny8_stack.name}.json").write_text(json.dumps(info, indent=2))
     return info
-
-
-def _worker_id(stack):
-    return stack.name
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from .expect import differences, expected_structure, served_structure
-from .strategies import keys, labels, post_type_defs, taxonomy_defs
+from .strategies import keys, post_type_defs, taxonomy_defs
 
 BUILTIN_SYNCED = {"post", "page"}
 
@@ -194,6 +194,3 @@ def machine_for(wp, backend, stack, on_failure):
                 raise
 
     return SyncMachine
-
-
-__all__ = ["SyncModel", "machine_for", "labels"]

@@ -1,6 +1,5 @@
 """WordPress as the harness drives it: wp-admin as a person would, and the test-control plugin."""
 
-import re
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
@@ -115,8 +114,3 @@ def _form_with_action(page, action):
     forms = [f.find("input", attrs={"name": "action"}) for f in page.find_all("form")]
     found = [i["value"] for i in forms if i]
     raise WordPressError(f"the IGNY8 settings page has no {action!r} form (forms found: {found or 'none'})")
-
-
-def text_of(page, element_id):
-    node = page.find(id=element_id)
-    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)) if node else None

@@ -13,6 +13,7 @@ import secrets as random
 import shutil
 import socket
 import subprocess
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -227,19 +228,14 @@ class Stack:
         )
         return json.loads(out.strip().splitlines()[-1])
 
+    @contextmanager
     def paused(self, service):
         """A context in which `service` accepts connections but never answers: a hung backend."""
-        from contextlib import contextmanager
-
-        @contextmanager
-        def pausing():
-            self.docker.compose.pause([service])
-            try:
-                yield
-            finally:
-                self.docker.compose.unpause([service])
-
-        return pausing()
+        self.docker.compose.pause([service])
+        try:
+            yield
+        finally:
+            self.docker.compose.unpause([service])
 
     def logs(self, *services, tail=None):
         return mask(self.docker.compose.logs(list(services), tail=tail), self.secrets.all())
