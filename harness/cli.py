@@ -41,7 +41,22 @@ def cmd_test(args):
 
 def cmd_run(args):
     """The conformance suite, writing reports/<run-id>/: results.json, report.html, junit.xml, allure-results/."""
-    options = {name: getattr(args, name) for name in ("wp", "plugin", "backend_image", "stack", "keep", "k", "baseline", "manifest", "profile")}
+    names = (
+        "wp",
+        "plugin",
+        "backend_image",
+        "stack",
+        "keep",
+        "k",
+        "baseline",
+        "manifest",
+        "profile",
+        "backend_url",
+        "backend_key_file",
+        "backend_ca",
+        "backend_dsn",
+    )
+    options = {name: getattr(args, name) for name in names}
     return run_and_report(allure_html=not args.no_allure_html, extra=args.pytest_args, **options)
 
 
@@ -219,6 +234,10 @@ def build_parser():
     p.add_argument("--manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin dir)")
     p.add_argument("--profile", choices=["quick", "thorough"], default=None, help="property-based testing effort (default quick)")
     p.add_argument("--no-allure-html", action="store_true", help="skip the Allure 3 HTML report (needs Node)")
+    p.add_argument("--backend-url", metavar="URL", help="check a backend the harness does not start (its key: IGNY8_BACKEND_KEY); no WordPress")
+    p.add_argument("--backend-key-file", metavar="FILE", help="with --backend-url: a file holding its API key")
+    p.add_argument("--backend-ca", metavar="FILE", help="with --backend-url: the CA its certificate chains to (default: the system's)")
+    p.add_argument("--backend-dsn", metavar="DSN", help="with --backend-url: its PostgreSQL, to check what it stores")
     _stack_options(p)
     p.set_defaults(func=cmd_run, passthrough=True)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import allure_files, manifest, results
 from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
 
-OPTIONS = ("wp", "plugin", "backend_image", "stack", "baseline", "requirements", "profile")
+OPTIONS = ("wp", "plugin", "backend_image", "stack", "baseline", "requirements", "profile", "backend_url")
 
 
 class ResultCollector:
@@ -80,6 +80,10 @@ class ResultCollector:
             parts += ["--plugin", shlex.quote(plugin)]
         if image != REFERENCE_BACKEND_IMAGE:
             parts += ["--backend-image", shlex.quote(image)]
+        if opt("igny8_backend_url"):  # the key stays in the environment, the DSN's password is not repeated
+            parts = ["IGNY8_BACKEND_KEY=…", *parts[:2], "--backend-url", shlex.quote(opt("igny8_backend_url"))]
+            parts += ["--backend-ca", shlex.quote(opt("igny8_backend_ca"))] if opt("igny8_backend_ca") else []
+            parts += ["--backend-dsn", "'…'"] if opt("igny8_backend_dsn") else []
         if opt("igny8_baseline"):
             parts += ["--baseline", shlex.quote(opt("igny8_baseline"))]
         return " ".join([*parts, shlex.quote(nodeid)])

@@ -9,6 +9,7 @@ import pytest
 from .clients.backend import BackendClient
 from .clients.wordpress import WordPressClient
 from .evidence import Evidence
+from .external import ExternalBackend
 from .progress import say
 from .stack.project import Stack, StackConfig
 
@@ -18,9 +19,20 @@ def _worker(config):
 
 
 @pytest.fixture(scope="session")
+def igny8_backend_target(request):
+    """What the backend tests talk to: a --igny8-backend-url backend, or the stack's own."""
+    opt = request.config.getoption
+    if opt("igny8_backend_url"):
+        return ExternalBackend.from_options(opt("igny8_backend_url"), opt("igny8_backend_key_file"), opt("igny8_backend_ca"), opt("igny8_backend_dsn"))
+    return request.getfixturevalue("igny8_stack")
+
+
+@pytest.fixture(scope="session")
 def igny8_stack(request):
     """One stack per xdist worker: attached (--igny8-stack) or made, and removed unless --igny8-keep."""
     opt = request.config.getoption
+    if opt("igny8_backend_url"):
+        pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
     if opt("igny8_stack"):
         yield Stack.attach(opt("igny8_stack"))
         return
@@ -48,8 +60,8 @@ def _wp_client(igny8_stack):
 
 
 @pytest.fixture(scope="session")
-def _backend_client(igny8_stack):
-    return BackendClient.for_stack(igny8_stack)
+def _backend_client(igny8_backend_target):
+    return BackendClient.for_stack(igny8_backend_target)
 
 
 @pytest.fixture
@@ -69,29 +81,38 @@ def backend(_backend_client, evidence):
 
 
 @pytest.fixture(scope="session")
-def stack_info(igny8_stack, _wp_client, _backend_client, igny8_report_dir):
+def stack_info(request, igny8_backend_target, _backend_client, igny8_report_dir):
     """What is really running, read from it: versions of WordPress, PHP, the databases, the plugin, the backend."""
-    state = _wp_client.state()
     health = _backend_client.health().json()
+    target = igny8_backend_target
     info = {
-        "stack": igny8_stack.name,
-        "plugin": {**state["plugin"], "dir": igny8_stack.config.plugin_dir},
-        "backend": {"version": health.get("version"), "revision": health.get("revision"), "image": igny8_stack.config.backend_image},
-        "versions": {**state["versions"], "postgres": health.get("database")},
-        "urls": {"wordpress": igny8_stack.urls.wordpress, "backend": igny8_stack.urls.backend},
+        "stack": target.name,
+        "plugin": {},
+        "backend": {"version": health.get("version"), "revision": health.get("revision"), "image": target.config.backend_image},
+        "versions": {"postgres": health.get("database")},
+        "urls": {"wordpress": target.urls.wordpress, "backend": target.urls.backend},
     }
+    if not request.config.getoption("igny8_backend_url"):
+        state = request.getfixturevalue("_wp_client").state()
+        info["plugin"] = {**state["plugin"], "dir": target.config.plugin_dir}
+        info["versions"].update(state["versions"])
     if igny8_report_dir:
-        (igny8_report_dir / f"stack-{igny8_stack.name}.json").write_text(json.dumps(info, indent=2))
+        (igny8_report_dir / f"stack-{target.name.replace(' ', '_').replace('/', '_')}.json").write_text(json.dumps(info, indent=2))
     return info
 
 
 @pytest.fixture
-def fresh_site(_wp_client, _backend_client, stack_info):
+def fresh_backend(_backend_client, stack_info):
+    """A just-seeded backend: no structure, no content, not connected."""
+    _backend_client.reset()
+    _backend_client.http.take_exchanges()
+
+
+@pytest.fixture
+def fresh_site(_wp_client, fresh_backend):
     """A just-installed site (plugin active, not connected) and a just-seeded backend."""
     _wp_client.reset()
-    _backend_client.reset()
     _wp_client.http.take_exchanges()
-    _backend_client.http.take_exchanges()
 
 
 @pytest.fixture(scope="session")
@@ -108,8 +129,10 @@ def igny8_report_dir(request):
 @pytest.fixture
 def evidence(request, igny8_report_dir):
     secrets = []
-    if "igny8_stack" in request.fixturenames:
-        secrets = request.getfixturevalue("igny8_stack").secrets.all()
+    if {"igny8_stack", "igny8_backend_target", "backend", "wp"} & set(request.fixturenames):
+        secrets = request.getfixturevalue("igny8_backend_target").secrets.all()
+        if "igny8_stack" in request.fixturenames:
+            secrets += request.getfixturevalue("igny8_stack").secrets.all()
     folder = igny8_report_dir / "evidence" / _safe(request.node.nodeid) if igny8_report_dir else None
     collected = Evidence(folder, secrets)
     yield collected

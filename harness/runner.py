@@ -46,7 +46,7 @@ def run_suite(
         *(["--igny8-keep"] if keep else []),
         *(["-k", k] if k else []),
         *([f"--igny8-requirements={','.join(requirements)}"] if requirements else []),
-        *[f"--igny8-{name}={value}" for name, value in igny8_options.items() if value],  # baseline, manifest, profile
+        *[f"--igny8-{name.replace('_', '-')}={value}" for name, value in igny8_options.items() if value],  # baseline, manifest, backend_url...
         *seed,
         *extra,
     ]

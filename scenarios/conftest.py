@@ -45,3 +45,11 @@ def connected_site(fresh_site, wp, igny8_stack, backend):
     page, _ = wp.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
     assert wp.notice(page)[0] == "success", f"could not connect: {wp.notice(page)}"
     return backend.only_integration_id()
+
+
+@pytest.fixture
+def connected_backend(fresh_backend, backend):
+    """A just-seeded backend whose integration is connected through its API (no WordPress needed)."""
+    response = backend.connect()
+    assert response.status_code == 200, f"could not connect: {response.status_code} {response.text[:300]}"
+    return backend.only_integration_id()

@@ -22,7 +22,7 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def integration_id(fresh_site, backend):
+def integration_id(fresh_backend, backend):
     assert backend.connect().status_code == 200
     return backend.only_integration_id()
 
@@ -61,8 +61,8 @@ def test_every_endpoint_refuses_a_request_without_a_valid_key(integration_id, ba
 
 
 @pytest.mark.requirement("SEC-2")
-def test_another_sites_integration_answers_as_a_missing_one(integration_id, backend, igny8_stack, evidence):
-    other = igny8_stack.seed_tenant("Other")
+def test_another_sites_integration_answers_as_a_missing_one(integration_id, backend, igny8_backend_target, evidence):
+    other = igny8_backend_target.seed_tenant("Other")
     evidence.json("other tenant", {"integration_id": other["integration_id"], "site_id": other["site_id"]})
     before = stored(backend, other["integration_id"])
     for method, path in ENDPOINTS[:-1]:
@@ -74,10 +74,10 @@ def test_another_sites_integration_answers_as_a_missing_one(integration_id, back
 
 
 @pytest.mark.requirement("SEC-3")
-def test_the_database_holds_no_key_in_clear(integration_id, backend, igny8_stack):
+def test_the_database_holds_no_key_in_clear(integration_id, backend, igny8_backend_target):
     dump = json.dumps(backend.query("SELECT * FROM integration_siteintegration"), default=str)
-    assert igny8_stack.secrets.api_key not in dump
-    assert igny8_stack.secrets.api_key[6:] not in dump, "the key's secret part is stored in clear"
+    assert igny8_backend_target.secrets.api_key not in dump
+    assert igny8_backend_target.secrets.api_key[6:] not in dump, "the key's secret part is stored in clear"
 
 
 @pytest.mark.requirement("ERR-1", "ERR-4")
@@ -212,3 +212,23 @@ def test_sync_content_upserts_and_deletes(integration_id, backend):
     read = backend.content_types(integration_id).json()
     assert read["post_types"]["post"]["synced_count"] == 2
     assert read["taxonomies"]["category"]["synced_count"] == 1 and read["taxonomies"]["post_tag"]["synced_count"] == 3
+
+
+@pytest.mark.requirement("CONN-1")
+def test_connect_names_the_keys_integration_and_marks_it_connected(fresh_backend, backend, evidence):
+    response = backend.connect()
+    assert response.status_code == 200, response.text[:300]
+    body = response.json()
+    evidence.json("connect answer", body)
+    row = backend.integration_row(body["integration_id"])
+    assert row is not None and row["site_id"] == body["site_id"], "connect named an integration or site the key does not belong to"
+    assert row["status"] == body["status"] == "connected"
+
+
+@pytest.mark.requirement("CONN-4")
+def test_test_connection_answers_ok_and_changes_nothing(integration_id, backend):
+    backend.update_structure(integration_id, structure())
+    before = stored(backend, integration_id)
+    response = backend.call("POST", f"{integration_id}/test-connection/")
+    assert response.status_code == 200 and response.json()["ok"] is True and response.json()["integration_id"] == integration_id
+    assert stored(backend, integration_id) == before

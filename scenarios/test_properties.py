@@ -40,27 +40,27 @@ def test_any_site_wordpress_accepts_reaches_the_backend_as_wordpress_sees_it(con
 @pytest.mark.requirement("READ-1", "STORE-1")
 @API
 @given(payload=strategies.valid_payloads())
-def test_any_valid_payload_is_accepted_and_reads_back_the_same(connected_site, backend, examples, payload):
-    examples.run("api-valid", payload, check_valid_payload, backend, connected_site)
+def test_any_valid_payload_is_accepted_and_reads_back_the_same(connected_backend, backend, examples, payload):
+    examples.run("api-valid", payload, check_valid_payload, backend, connected_backend)
 
 
 @pytest.mark.requirement("ERR-1", "ERR-4")
 @API
 @given(case=strategies.invalid_payloads())
 @example(case=("NUL in a label (once a 500: jsonb cannot hold U+0000)", NUL_LABEL))
-def test_any_invalid_payload_is_refused_and_changes_nothing(connected_site, backend, examples, case):
-    examples.run("api-invalid", case, check_invalid_payload, backend, connected_site)
+def test_any_invalid_payload_is_refused_and_changes_nothing(connected_backend, backend, examples, case):
+    examples.run("api-invalid", case, check_invalid_payload, backend, connected_backend)
 
 
 @pytest.mark.requirement("ERR-2", "ERR-4")
 @API
 @given(body=strategies.malformed_bodies(), content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
-def test_malformed_bodies_and_wrong_content_types_are_refused(connected_site, backend, examples, body, content_type):
-    examples.run("api-malformed", (body.decode("latin-1"), content_type), check_malformed_body, backend, connected_site)
+def test_malformed_bodies_and_wrong_content_types_are_refused(connected_backend, backend, examples, body, content_type):
+    examples.run("api-malformed", (body.decode("latin-1"), content_type), check_malformed_body, backend, connected_backend)
 
 
 @pytest.mark.requirement("CONC-1")
 @API
 @given(first=strategies.valid_payloads(), second=strategies.valid_payloads(), gap=st.integers(1, 10**9))
-def test_an_older_structure_never_overwrites_a_newer_one(connected_site, backend, examples, first, second, gap):
-    examples.run("api-order", (first, second, gap), check_older_never_overwrites, backend, connected_site)
+def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, backend, examples, first, second, gap):
+    examples.run("api-order", (first, second, gap), check_older_never_overwrites, backend, connected_backend)

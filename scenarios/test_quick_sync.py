@@ -42,13 +42,13 @@ def open_tab(page, stack):
 
 
 @pytest.mark.requirement("OPS-1")
-def test_1_backend_runs_the_current_code(backend, igny8_stack, evidence):
+def test_1_backend_runs_the_current_code(backend, igny8_backend_target, evidence):
     response = backend.health()
     assert response.status_code == 200, f"the backend's health endpoint answered {response.status_code}"
     health = response.json()
     evidence.json("health", health)
     assert health["status"] == "ok" and health["version"] and health["database"]
-    if igny8_stack.config.backend_image == REFERENCE_BACKEND_IMAGE:
+    if igny8_backend_target.config.backend_image == REFERENCE_BACKEND_IMAGE:
         assert health["revision"] == source_revision(), (
             f"the backend runs revision {health['revision']}, but this checkout's reference backend is {source_revision()}: "
             "the image is stale (rebuild with `igny8 up`)"
