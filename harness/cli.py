@@ -23,20 +23,24 @@ def cmd_spec(args):
 
 def cmd_test(args):
     """The tests: the harness's and the backend's own (tests/), the conformance suite against the
-    reference stack, then the self-test (every mutant must be caught)."""
+    reference stack, then the self-test (every mutant must be caught). Ends with one total line."""
     from . import devdb
+    from .selftest import selftest
+    from .totals import Totals
 
+    totals = Totals()
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
     print("== the harness's and the backend's tests (tests/)", flush=True)
-    status = subprocess.call([sys.executable, "-m", "pytest", "tests", *args.pytest_args], cwd=ROOT, env=env)
-    if args.unit:
-        return status
-    print("== the conformance suite against the reference stack (scenarios/)", flush=True)
-    status = run_and_report() or status
-    print("== the self-test: the suite against each mutant (reference/mutants/)", flush=True)
-    from .selftest import selftest
-
-    return selftest() or status
+    junit = ROOT / "reports" / "unit-junit.xml"
+    status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *args.pytest_args], cwd=ROOT, env=env)
+    totals.add_junit(junit)
+    if not args.unit:
+        print("== the conformance suite against the reference stack (scenarios/)", flush=True)
+        status = run_and_report(on_run_dir=totals.add_run) or status
+        print("== the self-test: the suite against each mutant (reference/mutants/)", flush=True)
+        status = selftest(on_result=totals.add_mutants) or status
+    print(totals.line())
+    return status
 
 
 def cmd_run(args):
@@ -60,7 +64,7 @@ def cmd_run(args):
     return run_and_report(allure_html=not args.no_allure_html, extra=args.pytest_args, **options)
 
 
-def run_and_report(allure_html=True, **options):
+def run_and_report(allure_html=True, on_run_dir=None, **options):
     """A run in a new reports/<run-id>/, with the Allure HTML when asked, and where everything went."""
     from .allure_report import generate
     from .runner import new_run_dir, run_suite
@@ -69,6 +73,8 @@ def run_and_report(allure_html=True, **options):
     ensure_engine()
     run_dir = new_run_dir()
     status = run_suite(run_dir, **options)
+    if on_run_dir:
+        on_run_dir(run_dir)
     allure = generate(run_dir) if allure_html else None
     print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}")
     print(f"allure:  {allure / 'index.html' if allure else run_dir / 'allure-results'}")

@@ -10,7 +10,7 @@ from .runner import new_run_dir, run_suite
 from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, Stack, StackConfig
 
 
-def selftest(names=None, wp="6.1"):
+def selftest(names=None, wp="6.1", on_result=None):
     chosen = mutants_module.load_all(names)
     requirements = sorted({rid for m in chosen for rid in m.kills})
     out = new_run_dir("selftest")
@@ -45,4 +45,6 @@ def selftest(names=None, wp="6.1"):
         shown = ", ".join(f"{rid} {st}" for rid, st in r["statuses"].items())
         print(f"{r['mutant']:32} {r['side']:8} {shown:22} {'KILLED' if r['killed'] else 'SURVIVED'}")
     print(f"\nkill rate {sum(r['killed'] for r in rows)}/{len(rows)} = {rate:.0%}\nside by side: {out / 'selftest.html'}")
+    if on_result:
+        on_result(rows)
     return 0 if rows and all(r["killed"] for r in rows) else 1

@@ -102,3 +102,19 @@ def test_a_malformed_baseline_is_refused_naming_the_entry(tmp_path, text, messag
     path.write_text(text)
     with pytest.raises(baseline.BaselineError, match=message):
         baseline.load(path)
+
+
+def test_the_closing_line_counts_tests_runs_and_mutants(tmp_path):
+    from harness.totals import Totals
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite tests="5" failures="1" errors="0" skipped="1"></testsuite></testsuites>')
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "results.json").write_text('{"tests": [{"status": "PASS"}, {"status": "ERROR"}, {"status": "SKIPPED"}]}')
+    totals = Totals()
+    totals.add_junit(junit)
+    totals.add_run(run)
+    totals.add_mutants([{"killed": True}, {"killed": False}])
+    totals.add_run(tmp_path / "missing")
+    assert totals.line() == "igny8: 5 passed, 4 failed"
