@@ -31,7 +31,7 @@ def cmd_test(args):
     totals = Totals()
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
     print("== the harness's and the backend's tests (tests/)", flush=True)
-    junit = ROOT / "reports" / "unit-junit.xml"
+    junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
     status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *args.pytest_args], cwd=ROOT, env=env)
     totals.add_junit(junit)
     if not args.unit:
@@ -198,6 +198,9 @@ def cmd_repro(args):
 
 
 def build_parser():
+    from .profiles import PROFILES
+    from .stack.project import WORDPRESS_SUITES
+
     parser = argparse.ArgumentParser(prog="igny8", description="IGNY8 sync conformance harness")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,7 +241,7 @@ def build_parser():
     p.add_argument("-k", metavar="EXPR", help="only tests matching EXPR (as pytest -k)")
     p.add_argument("--baseline", metavar="FILE", help="known failures (YAML): the run fails only on new ones")
     p.add_argument("--manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin dir)")
-    p.add_argument("--profile", choices=["quick", "thorough"], default=None, help="property-based testing effort (default quick)")
+    p.add_argument("--profile", choices=sorted(PROFILES), default=None, help="property-based testing effort (default quick)")
     p.add_argument("--no-allure-html", action="store_true", help="skip the Allure 3 HTML report (needs Node)")
     p.add_argument("--backend-url", metavar="URL", help="check a backend the harness does not start (its key: IGNY8_BACKEND_KEY); no WordPress")
     p.add_argument("--backend-key-file", metavar="FILE", help="with --backend-url: a file holding its API key")
@@ -254,7 +257,7 @@ def build_parser():
 
     p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught by the requirement it breaks")
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
-    p.add_argument("--wp", default="6.1")
+    p.add_argument("--wp", default="6.1", choices=sorted(WORDPRESS_SUITES))
     p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("mutant", help="list mutants, or make one: a plugin into DIR, a backend as an image")

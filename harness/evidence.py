@@ -18,13 +18,14 @@ class Evidence:
         self.items = []
 
     def _keep(self, name, kind, content, binary=False):
+        """On disk when the run has a report folder (results.json then holds the path); inline otherwise."""
         entry = {"name": name, "kind": kind}
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / f"{len(self.items):02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)[:60]}.{kind}"
             path.write_bytes(content) if binary else path.write_text(content)
             entry["path"] = str(path)
-        if not binary:
+        elif not binary:
             entry["text"] = content if len(content) < 20000 else content[:20000] + "\n…"
         self.items.append(entry)
 
@@ -42,7 +43,11 @@ class Evidence:
         allure.attach(data, name=name, attachment_type=allure.attachment_type.PNG)
         self._keep(name, "png", data, binary=True)
 
-    def http(self, name, exchanges):
+    def http(self, name, exchanges, keep=12):
+        """The last `keep` exchanges: a property test makes hundreds, and the end is where it failed."""
+        if len(exchanges) > keep:
+            self.text(f"{name}: {len(exchanges) - keep} earlier exchanges left out", f"{len(exchanges)} exchanges; the last {keep} follow.")
+            exchanges = exchanges[-keep:]
         for i, exchange in enumerate(exchanges):
             self.text(
                 f"{name} {i + 1}: {exchange['request'].splitlines()[0][:80]}",

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,11 +20,22 @@ STATUS_CLASS = {
 }
 
 
-def _environment():
+def _environment(page_dir):
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["status_class"] = lambda status: STATUS_CLASS.get(status, "notrun")
     env.filters["data_uri"] = lambda path: "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    env.filters["link"] = lambda path: os.path.relpath(path, page_dir)
+    env.filters["content"] = _content
     return env
+
+
+def _content(entry, limit=20000):
+    """An evidence item's text, from its file when it has one."""
+    text = entry.get("text")
+    if text is None and entry.get("path") and Path(entry["path"]).exists():
+        text = Path(entry["path"]).read_text(errors="replace")
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "\n…"
 
 
 def running_system(report_dir):
@@ -64,6 +76,6 @@ def render_html(path, docs, runs_root=None):
     areas = spec.areas()
     counts = [{s: sum(1 for t in d["tests"] if t["status"] == s) for s in STATUS_CLASS} for d in docs]
     points = history(runs_root or path.parent.parent)
-    template = _environment().get_template("report.html.j2")
+    template = _environment(path.parent).get_template("report.html.j2")
     path.write_text(template.render(docs=docs, areas=areas, counts=counts, statuses=list(STATUS_CLASS), history=points))
     return path

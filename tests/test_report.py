@@ -1,0 +1,39 @@
+"""Evidence is kept on disk and masked; the HTML inlines it for failures and links it for passes."""
+
+from harness import results
+from harness.evidence import Evidence
+from harness.report import write_report
+
+
+def _exchange(n):
+    return {"request": f"POST /x/{n}\nAuthorization: Bearer …(masked)", "response": "200 OK", "seconds": 0.01}
+
+
+def test_evidence_keeps_the_last_exchanges_on_disk_with_secrets_masked(tmp_path):
+    evidence = Evidence(tmp_path / "ev", secrets=["s3cret-value"])
+    evidence.text("log", "key is s3cret-value")
+    evidence.http("HTTP", [_exchange(n) for n in range(30)], keep=12)
+    assert len(evidence.items) == 1 + 1 + 12
+    assert all("text" not in e and e["path"] for e in evidence.items)
+    assert "s3cret-value" not in (tmp_path / "ev").joinpath(evidence.items[0]["path"]).read_text()
+    assert evidence.items[1]["name"] == "HTTP: 18 earlier exchanges left out"
+    assert "/x/29" in open(evidence.items[-1]["path"]).read()
+
+
+def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):
+    run_dir = tmp_path / "run1"
+    run_dir.mkdir()
+    failing, passing = Evidence(run_dir / "evidence" / "f"), Evidence(run_dir / "evidence" / "p")
+    failing.text("why it failed", "the backend holds no structure")
+    passing.text("what passed", "all good here")
+    tests = [
+        results.TestResult("scenarios/t.py::test_f", "test_f", ["CONN-2"], status=results.FAIL, message="boom", evidence=failing.items, repro="./igny8 run x"),
+        results.TestResult("scenarios/t.py::test_p", "test_p", ["CONN-1"], status=results.PASS, evidence=passing.items),
+    ]
+    run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
+    doc = write_report(run_dir, run, tests)
+    html = (run_dir / "report.html").read_text()
+    assert doc["run"]["verdict"] == results.FAIL
+    assert "the backend holds no structure" in html and "./igny8 run x" in html
+    assert "all good here" not in html and 'href="evidence/p/00-what-passed.txt"' in html
+    assert '"text"' not in (run_dir / "results.json").read_text()
