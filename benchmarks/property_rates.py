@@ -14,10 +14,11 @@ import time
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from harness import properties, strategies
+from harness import checks, strategies
+from harness.checks import CheckContext
 from harness.clients.backend import BackendClient
 from harness.clients.wordpress import WordPressClient
-from harness.stack.project import Stack
+from harness.stack.stack import running_stack
 
 
 def measure(name, strategy, check, examples):
@@ -42,29 +43,19 @@ def main():
     parser.add_argument("--examples", type=int, default=60)
     args = parser.parse_args()
 
-    stack = Stack.attach(args.stack) if args.stack else Stack.create()
-    try:
-        if not args.stack:
-            stack.up()
-        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_stack(stack)
+    with running_stack(attach=args.stack) as stack:
+        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_target(stack)
         wp.login()
         wp.reset()
         backend.reset()
         page, _ = wp.connect(stack.urls.backend_for_plugin, stack.secrets.api_key)
         assert wp.notice(page)[0] == "success", wp.notice(page)
-        iid = backend.only_integration_id()
+        ctx = CheckContext(backend, backend.only_integration_id(), wp, stack)
         rows = [
-            measure(
-                "API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: properties.check_valid_payload(backend, iid, p), args.examples
-            ),
-            measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: properties.check_invalid_payload(backend, iid, c), args.examples),
-            measure(
-                "WordPress: site synced end to end", strategies.sites(), lambda s: properties.check_wp_sync(wp, backend, iid, s), max(10, args.examples // 4)
-            ),
+            measure("API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: checks.get("api-valid").run(ctx, p), args.examples),
+            measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: checks.get("api-invalid").run(ctx, c), args.examples),
+            measure("WordPress: site synced end to end", strategies.sites(), lambda s: checks.get("wp-sync").run(ctx, s), max(10, args.examples // 4)),
         ]
-    finally:
-        if not args.stack:
-            stack.down()
 
     print(f"\n{'property':42} {'examples':>8} {'seconds':>8} {'ex/s':>6} {'in check':>9}  goal   limited by")
     for r in rows:

@@ -19,8 +19,10 @@ import time
 
 from harness.clients.backend import BackendClient
 from harness.clients.wordpress import WordPressClient
-from harness.stack import base_image, engine, wheelhouse
-from harness.stack.project import ROOT, Stack
+from harness.stack import base_image, wheelhouse
+from harness.stack.config import ROOT
+from harness.stack.engine import Engine, ensure_engine
+from harness.stack.stack import Stack
 
 
 def timed(action):
@@ -30,12 +32,10 @@ def timed(action):
 
 
 def forget_images():
-    sdk = engine.sdk()
-    tags = [t for image in sdk.images.list() for t in image.tags if t.startswith("igny8/")]
-    for tag in sorted(tags, key=lambda t: t.startswith("igny8/debian")):  # children before the base they are built on
-        sdk.images.remove(tag, force=True)
-    sdk.images.prune(filters={"dangling": False})
-    sdk.api.prune_builds()
+    engine = Engine()
+    for tag, _ in sorted(engine.images("igny8/"), key=lambda t: t[0].startswith("igny8/debian")):  # children before the base they are built on
+        engine.remove_image(tag)
+    engine.prune_build_cache()
     (base_image.CACHE / "rootfs-bookworm.tar").unlink(missing_ok=True)
     shutil.rmtree(wheelhouse.WHEELHOUSE, ignore_errors=True)
 
@@ -45,7 +45,7 @@ def main():
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--resets", type=int, default=20)
     args = parser.parse_args()
-    engine.ensure_engine()
+    ensure_engine()
     figures = {}
     if args.cold:
         forget_images()
@@ -55,7 +55,7 @@ def main():
     stack = Stack.create()
     try:
         figures["warm up (images cached)"] = (timed(stack.up), 15)
-        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_stack(stack)
+        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_target(stack)
         wp.login()
         resets = sorted(timed(lambda: (wp.reset(), backend.reset())) for _ in range(args.resets))
         figures[f"reset site + backend (p50 of {args.resets})"] = (statistics.median(resets), 1)
@@ -73,10 +73,8 @@ def main():
     for name, (seconds, goal) in figures.items():
         print(f"{name:42} {seconds:8.2f} {('< ' + str(goal)) if goal else '':>7}  {'' if goal is None else 'meets' if seconds < goal else 'MISSES'}")
     print("\nimages:")
-    for image in sorted(engine.sdk().images.list(), key=lambda i: i.tags):
-        for tag in image.tags:
-            if tag.startswith("igny8/"):
-                print(f"  {tag:32} {image.attrs['Size'] / 1e6:7.0f} MB")
+    for tag, size in sorted(Engine().images("igny8/")):
+        print(f"  {tag:32} {size / 1e6:7.0f} MB")
 
 
 if __name__ == "__main__":

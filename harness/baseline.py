@@ -14,6 +14,9 @@ An entry matches a test by node id or by a requirement it names. A matched failu
 as a known FAIL and does not fail the run; an expired entry matches nothing, so it fails again.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,14 +40,14 @@ class KnownFailure:
     test: str | None = None
     requirement: str | None = None
 
-    def matches(self, nodeid, requirement_ids):
-        return self.test == nodeid.split("[")[0] or self.test == nodeid or (self.requirement in requirement_ids)
+    def matches(self, nodeid: str, requirement_ids: Iterable[str]) -> bool:
+        return self.test in (nodeid.split("[")[0], nodeid) or (self.requirement is not None and self.requirement in set(requirement_ids))
 
-    def expired(self, today=None):
+    def expired(self, today: date | None = None) -> bool:
         return (today or date.today()) > self.expires
 
 
-def load(path):
+def load(path: Path | str) -> list[KnownFailure]:
     path = Path(path)
     try:
         entries = yaml.safe_load(path.read_text()) or []
@@ -72,6 +75,6 @@ def load(path):
     return known
 
 
-def find(known, nodeid, requirement_ids, today=None):
+def find(known: Iterable[KnownFailure], nodeid: str, requirement_ids: Iterable[str], today: date | None = None) -> KnownFailure | None:
     """The unexpired entry that covers this test, if any."""
     return next((k for k in known if k.matches(nodeid, requirement_ids) and not k.expired(today)), None)

@@ -1,17 +1,22 @@
-"""igny8: the harness's command line. Each subcommand is a small function; argparse wires them."""
+"""igny8: the harness's command line. Each subcommand is a small function; argparse wires them.
+The options shared with the conformance run come from harness.options (one table)."""
+
+from __future__ import annotations
 
 import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, spec
+from . import __version__, options, spec
+from .options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cmd_spec(args):
+def cmd_spec(args: argparse.Namespace) -> int:
     if args.action == "render":
         (spec.SPEC_DIR / "PROTOCOL.md").write_text(spec.render_into())
         print(f"rendered {len(spec.requirements())} requirements into spec/PROTOCOL.md")
@@ -21,9 +26,10 @@ def cmd_spec(args):
     return 0
 
 
-def cmd_test(args):
-    """The tests: the harness's and the backend's own (tests/), the conformance suite against the
-    reference stack, then the self-test (every mutant must be caught). Ends with one total line."""
+def cmd_test(args: argparse.Namespace) -> int:
+    """The tests: the harness's and the backend's own (tests/), the types of harness/, the
+    conformance suite against the reference stack, then the self-test (every mutant must be
+    caught). Ends with one total line."""
     from . import devdb
     from .selftest import selftest
     from .totals import Totals
@@ -34,54 +40,42 @@ def cmd_test(args):
     junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
     status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *args.pytest_args], cwd=ROOT, env=env)
     totals.add_junit(junit)
+    print("== the harness's types (mypy harness/)", flush=True)
+    typed = subprocess.call([sys.executable, "-m", "mypy", "harness"], cwd=ROOT)
+    totals.add_check("mypy", typed == 0)
+    status = status or typed
     if not args.unit:
         print("== the conformance suite against the reference stack (scenarios/)", flush=True)
-        status = run_and_report(on_run_dir=totals.add_run) or status
+        status = run_and_report(RunOptions(), on_run_dir=totals.add_run) or status
         print("== the self-test: the suite against each mutant (reference/mutants/)", flush=True)
         status = selftest(on_result=totals.add_mutants) or status
     print(totals.line())
     return status
 
 
-def cmd_run(args):
-    """The conformance suite, writing reports/<run-id>/: results.json, report.html, junit.xml, allure-results/."""
-    names = (
-        "wp",
-        "plugin",
-        "backend_image",
-        "stack",
-        "keep",
-        "k",
-        "baseline",
-        "manifest",
-        "profile",
-        "backend_url",
-        "backend_key_file",
-        "backend_ca",
-        "backend_dsn",
-    )
-    options = {name: getattr(args, name) for name in names}
-    return run_and_report(allure_html=not args.no_allure_html, extra=args.pytest_args, **options)
+def cmd_run(args: argparse.Namespace) -> int:
+    """The conformance suite, writing every output (harness.outputs) into reports/<run-id>/."""
+    return run_and_report(RunOptions.from_args(args), extra=args.pytest_args)
 
 
-def run_and_report(allure_html=True, on_run_dir=None, **options):
-    """A run in a new reports/<run-id>/, with the Allure HTML when asked, and where everything went."""
-    from .allure_report import generate
+def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Callable[[Path], None] | None = None) -> int:
+    """A run in a new reports/<run-id>/, and where each of its outputs went."""
+    from .outputs import written
     from .runner import new_run_dir, run_suite
     from .stack.engine import ensure_engine
 
     ensure_engine()
     run_dir = new_run_dir()
-    status = run_suite(run_dir, **options)
+    status = run_suite(run_dir, run, extra)
     if on_run_dir:
         on_run_dir(run_dir)
-    allure = generate(run_dir) if allure_html else None
-    print(f"\nreport:  {run_dir / 'report.html'}\nresults: {run_dir / 'results.json'}\njunit:   {run_dir / 'junit.xml'}")
-    print(f"allure:  {allure / 'index.html' if allure else run_dir / 'allure-results'}")
+    print()
+    for name, path in written(run_dir):
+        print(f"{name + ':':9}{path}")
     return status
 
 
-def cmd_selftest(args):
+def cmd_selftest(args: argparse.Namespace) -> int:
     from .selftest import selftest
     from .stack.engine import ensure_engine
 
@@ -89,7 +83,7 @@ def cmd_selftest(args):
     return selftest(args.mutants or None, wp=args.wp)
 
 
-def cmd_mutant(args):
+def cmd_mutant(args: argparse.Namespace) -> int:
     from . import mutants
 
     if not args.name:
@@ -106,32 +100,24 @@ def cmd_mutant(args):
     return 0
 
 
-def _stack_config(args, keep):
-    from .stack.project import StackConfig
+def cmd_up(args: argparse.Namespace) -> int:
+    from .stack.config import StackConfig
+    from .stack.stack import Stack
 
-    return StackConfig(wordpress=args.wp, plugin_dir=args.plugin, backend_image=args.backend_image, keep=keep)
-
-
-def _stack_options(p):
-    from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, WORDPRESS_SUITES
-
-    p.add_argument("--wp", default="6.1", choices=sorted(WORDPRESS_SUITES), help="WordPress version (default 6.1)")
-    p.add_argument("--plugin", default=str(REFERENCE_PLUGIN), metavar="DIR", help="the plugin directory to test (default: the reference plugin)")
-    p.add_argument("--backend-image", default=REFERENCE_BACKEND_IMAGE, metavar="IMAGE", help="a backend image to run instead of the reference one")
-
-
-def cmd_up(args):
-    from .stack.project import Stack
-
-    stack = Stack.attach(args.name) if args.name and args.name in Stack.known() else Stack.create(_stack_config(args, keep=True), args.name)
+    run = RunOptions.from_args(args)
+    if args.name and args.name in Stack.known():
+        stack = Stack.attach(args.name)
+    else:
+        config = StackConfig(wordpress=run["wp"], plugin_dir=run["plugin"], backend_image=run["backend_image"], keep=True)
+        stack = Stack.create(config, args.name)
     stack.up()
     print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
     print(f"\n`igny8 down {stack.name}` removes it.")
     return 0
 
 
-def cmd_down(args):
-    from .stack.project import Stack
+def cmd_down(args: argparse.Namespace) -> int:
+    from .stack.stack import Stack
     from .stack.sweep import sweep
 
     if args.all:
@@ -143,14 +129,14 @@ def cmd_down(args):
     return 0
 
 
-def cmd_status(args):
-    from .stack.project import Stack
+def cmd_status(args: argparse.Namespace) -> int:
+    from .stack.stack import Stack
     from .stack.sweep import stacks
 
     if args.name:
         stack = Stack.attach(args.name)
         for service in stack.status():
-            print(f"{service['service']:10} {service['state']:10} {service['health'] or ''}")
+            print(f"{service['service'] or '?':10} {service['state'] or '?':10} {service['health'] or ''}")
         print(stack.describe(show_secrets=args.show_secrets))
         return 0
     running = stacks()
@@ -159,28 +145,28 @@ def cmd_status(args):
         print("no stacks")
     for name in names:
         info = running.get(name)
-        state = "not running" if info is None else ("kept" if info["kept"] else "in use" if info["owner_alive"] else "leaked")
+        state = "not running" if info is None else ("kept" if info.kept else "in use" if info.owner_alive else "leaked")
         print(f"{name:20} {state}")
     return 0
 
 
-def cmd_logs(args):
-    from .stack.project import Stack
+def cmd_logs(args: argparse.Namespace) -> int:
+    from .stack.stack import Stack
 
     print(Stack.attach(args.name).logs(*args.services, tail=args.tail))
     return 0
 
 
-def cmd_sweep(args):
+def cmd_sweep(args: argparse.Namespace) -> int:
     from .stack.sweep import sweep
 
     print("removed:", ", ".join(sweep(include_kept=args.all)) or "nothing")
     return 0
 
 
-def cmd_report(args):
+def cmd_report(args: argparse.Namespace) -> int:
     """Renders one or more runs' results.json side by side into one HTML page."""
-    from .report import load, render_html
+    from .outputs.report_html import load, render_html
 
     docs = [load(d) for d in args.runs]
     out = Path(args.output)
@@ -189,18 +175,16 @@ def cmd_report(args):
     return 0
 
 
-def cmd_repro(args):
+def cmd_repro(args: argparse.Namespace) -> int:
     from . import repro
     from .stack.engine import ensure_engine
 
     ensure_engine()
-    return repro.run(args.file, keep=args.keep, stack_name=args.stack)
+    run = RunOptions.from_args(args)
+    return repro.run(args.file, keep=run["keep"], stack_name=run["stack"])
 
 
-def build_parser():
-    from .profiles import PROFILES
-    from .stack.project import WORDPRESS_SUITES
-
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="igny8", description="IGNY8 sync conformance harness")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -212,7 +196,7 @@ def build_parser():
     p = sub.add_parser("up", help="build if needed, start a stack, wait for health, print its URLs and credentials")
     p.add_argument("--name", help="attach to (or make) the stack with this name")
     p.add_argument("--show-secrets", action="store_true", help="print passwords and the API key in full (default: only on a terminal)")
-    _stack_options(p)
+    options.add_to_parser(p, "up")
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("down", help="remove a stack: containers, network, volumes and its state")
@@ -235,19 +219,12 @@ def build_parser():
     p.add_argument("--all", action="store_true", help="remove kept stacks too")
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("run", help="run the conformance suite (default: against the reference stack) and write reports/<run-id>/")
-    p.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
-    p.add_argument("--stack", metavar="NAME", help="attach to a running stack instead of making one")
-    p.add_argument("-k", metavar="EXPR", help="only tests matching EXPR (as pytest -k)")
-    p.add_argument("--baseline", metavar="FILE", help="known failures (YAML): the run fails only on new ones")
-    p.add_argument("--manifest", metavar="FILE", help="capability manifest (default: igny8-conformance.json in the plugin dir)")
-    p.add_argument("--profile", choices=sorted(PROFILES), default=None, help="property-based testing effort (default quick)")
-    p.add_argument("--no-allure-html", action="store_true", help="skip the Allure 3 HTML report (needs Node)")
-    p.add_argument("--backend-url", metavar="URL", help="check a backend the harness does not start (its key: IGNY8_BACKEND_KEY); no WordPress")
-    p.add_argument("--backend-key-file", metavar="FILE", help="with --backend-url: a file holding its API key")
-    p.add_argument("--backend-ca", metavar="FILE", help="with --backend-url: the CA its certificate chains to (default: the system's)")
-    p.add_argument("--backend-dsn", metavar="DSN", help="with --backend-url: its PostgreSQL, to check what it stores")
-    _stack_options(p)
+    p = sub.add_parser(
+        "run",
+        help="run the conformance suite (default: against the reference stack) and write reports/<run-id>/",
+        description="Other arguments go to pytest: -k EXPR, -x, node ids such as scenarios/test_quick_sync.py::test_3_connect_in_wp_admin.",
+    )
+    options.add_to_parser(p, "run")
     p.set_defaults(func=cmd_run, passthrough=True)
 
     p = sub.add_parser("report", help="one HTML page for one or more runs side by side, with what changed")
@@ -257,7 +234,7 @@ def build_parser():
 
     p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught by the requirement it breaks")
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
-    p.add_argument("--wp", default="6.1", choices=sorted(WORDPRESS_SUITES))
+    options.add_to_parser(p, "selftest")
     p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("mutant", help="list mutants, or make one: a plugin into DIR, a backend as an image")
@@ -267,31 +244,30 @@ def build_parser():
 
     p = sub.add_parser("repro", help="replay a failing example (reports/<run>/repro/*.json) on a fresh stack")
     p.add_argument("file")
-    p.add_argument("--keep", action="store_true", help="leave the stack up for inspection")
-    p.add_argument("--stack", metavar="NAME", help="replay on this running stack instead of a fresh one")
+    options.add_to_parser(p, "repro")
     p.set_defaults(func=cmd_repro)
 
     p = sub.add_parser("test", help="run the harness's tests and the conformance scenarios")
-    p.add_argument("--unit", action="store_true", help="only tests/ (no Docker)")
+    p.add_argument("--unit", action="store_true", help="only tests/ and the types (no Docker)")
     p.set_defaults(func=cmd_test, passthrough=True)
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "passthrough", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = extra  # options the harness does not know go to pytest
     try:
-        return args.func(args)
+        return int(args.func(args))
     except (LookupError, ValueError) as exc:  # bad input: say what is wrong, no traceback
         print(f"igny8 {args.command}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from .stack.engine import EngineUnavailable
+        from .stack.engine import DockerError, EngineUnavailable
 
-        if isinstance(exc, EngineUnavailable):
+        if isinstance(exc, EngineUnavailable | DockerError):
             print(f"igny8 {args.command}: {exc}", file=sys.stderr)
             return 3
         raise

@@ -1,34 +1,45 @@
 """Collects each test's status, requirements and evidence as reports arrive (in the xdist
-controller too: requirement IDs and evidence travel in report.user_properties), then writes the
-run's results and reports at the end."""
+controller too: requirement IDs and evidence travel in report.user_properties), then hands the
+run's document to every output (harness.outputs) at the end."""
 
+from __future__ import annotations
+
+import json
 import shlex
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from . import allure_files, manifest, results
-from .stack.project import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
+import pytest
 
-OPTIONS = ("wp", "plugin", "backend_image", "stack", "baseline", "requirements", "profile", "backend_url")
+from . import manifest, outputs, results
+from .options import BY_NAME, RunOptions, command_line
+from .status import PROPERTY as NOT_APPLICABLE_PROPERTY
+
+# Carried from the worker to here in user_properties; too bulky for junit.xml, which prints them all.
+BULKY = {"igny8_evidence"}
 
 
 class ResultCollector:
-    def __init__(self, config):
+    def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.tests = {}
+        self.options = RunOptions.from_pytest(config)
+        self.tests: dict[str, results.TestResult] = {}
         self.started = datetime.now(UTC).isoformat()
         self.t0 = time.monotonic()
 
-    def pytest_runtest_logreport(self, report):
-        props = dict(report.user_properties)
+    @pytest.hookimpl(tryfirst=True)  # before junitxml's: it writes every user property it finds
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props: dict[str, Any] = dict(report.user_properties)
+        report.user_properties = [(k, v) for k, v in report.user_properties if k not in BULKY]
         title = report.nodeid.split("::")[-1]
         result = self.tests.setdefault(report.nodeid, results.TestResult(report.nodeid, title, props.get("igny8_requirements", [])))
         result.duration += report.duration
         result.evidence = props.get("igny8_evidence", result.evidence)
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
-        outcome = _status(report)
+        outcome = _status(report, props)
         # A later phase may only make a result worse (a teardown error spoils a pass).
         if outcome is not None and (result.status in (results.NOT_RUN, results.PASS) or outcome != results.PASS):
             result.status = outcome
@@ -39,61 +50,56 @@ class ResultCollector:
             if report.passed:
                 result.message = "passes now: its baseline entry can go"
 
-    def pytest_sessionfinish(self, session, exitstatus):
-        report_dir = self.config.getoption("igny8_report_dir")
-        if not report_dir:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.options["report_dir"]:
             return
-        from .report import running_system, write_report
+        from .pytest_plugin import CLAIMED
 
-        system = running_system(Path(report_dir))
+        run_dir = Path(self.options["report_dir"])
+        system = running_system(run_dir)
         tests = list(self.tests.values())
         for test in tests:
             if test.status in (results.FAIL, results.ERROR):
                 test.repro = f"./igny8 repro {shlex.quote(test.repro_file)}" if test.repro_file else self.repro_command(test.nodeid, system)
+        claimed: frozenset[str] = self.config.stash[CLAIMED]
         run = {
-            "id": Path(report_dir).name,
+            "id": run_dir.name,
             "started": self.started,
             "finished": datetime.now(UTC).isoformat(),
             "wall_seconds": round(time.monotonic() - self.t0, 1),
             "exit_status": int(exitstatus),
-            "options": {
-                name: self.config.getoption(f"igny8_{name}") for name in ("wp", "plugin", "backend_image", "stack", "baseline", "requirements", "profile")
-            },
+            "options": {name: ("…" if BY_NAME[name].secret and value else value) for name, value in self.options.items() if name != "report_dir"},
             "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
+            "claimed_capabilities": sorted(claimed),
+            "system": system,
         }
-        from .pytest_plugin import CLAIMED
+        doc = results.document(run, tests, manifest.unclaimed(claimed))
+        outputs.write_all(doc, run_dir, self.options)
 
-        unclaimed = manifest.unclaimed(self.config.stash[CLAIMED])
-        run["claimed_capabilities"] = sorted(self.config.stash[CLAIMED])
-        doc = write_report(Path(report_dir), run, tests, unclaimed)
-        alluredir = self.config.getoption("allure_report_dir", None)
-        allure_files.write(Path(alluredir) if alluredir else None, doc["run"], doc["run"]["system"])
-
-    def repro_command(self, nodeid, system):
+    def repro_command(self, nodeid: str, system: dict[str, Any]) -> str:
         """One command that reruns one failed test on a fresh stack with the implementations that ran
         (read from the stack, so an attached stack's swapped plugin or backend is named too)."""
-        opt = self.config.getoption
-        plugin = system.get("plugin", {}).get("dir") or opt("igny8_plugin")
-        image = system.get("backend", {}).get("image") or opt("igny8_backend_image")
-        parts = ["./igny8", "run", "--wp", opt("igny8_wp")]
-        if plugin != str(REFERENCE_PLUGIN):
-            parts += ["--plugin", shlex.quote(plugin)]
-        if image != REFERENCE_BACKEND_IMAGE:
-            parts += ["--backend-image", shlex.quote(image)]
-        if opt("igny8_backend_url"):  # the key stays in the environment, the DSN's password is not repeated
-            parts = ["IGNY8_BACKEND_KEY=…", *parts[:2], "--backend-url", shlex.quote(opt("igny8_backend_url"))]
-            parts += ["--backend-ca", shlex.quote(opt("igny8_backend_ca"))] if opt("igny8_backend_ca") else []
-            parts += ["--backend-dsn", "'…'"] if opt("igny8_backend_dsn") else []
-        if opt("igny8_baseline"):
-            parts += ["--baseline", shlex.quote(opt("igny8_baseline"))]
-        return " ".join([*parts, shlex.quote(nodeid)])
+        ran = self.options.replace(
+            plugin=system.get("plugin", {}).get("dir") or self.options["plugin"],
+            backend_image=system.get("backend", {}).get("image") or self.options["backend_image"],
+        )
+        if self.options["backend_url"]:  # an external backend's image is its URL; its key stays in the environment
+            ran = ran.replace(backend_image=BY_NAME["backend_image"].default)
+            return "IGNY8_BACKEND_KEY=… " + command_line("run", ran, [nodeid])
+        return command_line("run", ran, [nodeid])
 
 
-def _status(report):
+def running_system(run_dir: Path) -> dict[str, Any]:
+    """What the stacks said they run (written by the igny8_stack_info fixture), merged over workers."""
+    found = [json.loads(p.read_text()) for p in sorted(run_dir.glob("stack-*.json"))]
+    return found[0] if found else {}
+
+
+def _status(report: pytest.TestReport, props: dict[str, Any]) -> str | None:
     if getattr(report, "wasxfail", None) and report.when == "call":
         return results.PASS if report.passed else results.FAIL  # a known failure is still a failure
     if report.skipped:
-        return results.NOT_APPLICABLE if _message(report).startswith("NOT APPLICABLE") else results.SKIPPED
+        return results.NOT_APPLICABLE if props.get(NOT_APPLICABLE_PROPERTY) else results.SKIPPED
     if report.when == "setup":
         return results.ERROR if report.failed else None
     if report.when == "call":
@@ -101,8 +107,8 @@ def _status(report):
     return results.ERROR if report.failed else None
 
 
-def _message(report):
+def _message(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
-        return report.longrepr[2]
+        return str(report.longrepr[2])
     crash = getattr(report.longrepr, "reprcrash", None)
-    return crash.message if crash else str(report.longrepr)[-2000:]
+    return str(crash.message) if crash else str(report.longrepr)[-2000:]

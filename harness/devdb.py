@@ -3,11 +3,14 @@
 PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 """
 
+from __future__ import annotations
+
 import glob
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DIR = Path(os.environ.get("IGNY8_DEVDB_DIR", "/tmp/igny8-devdb"))
 FAST_UNSAFE = "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
@@ -17,7 +20,7 @@ class DevDbError(RuntimeError):
     pass
 
 
-def _bindir():
+def _bindir() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if found:
         return Path(found[-1]).parent
@@ -27,23 +30,23 @@ def _bindir():
     raise DevDbError("PostgreSQL is not installed: run `apt-get install -y postgresql` (Debian) and try again.")
 
 
-def _as_owner(cmd):
+def _as_owner(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
-def _run(cmd, **kw):
+def _run(cmd: list[Any], **kw: Any) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(_as_owner([str(c) for c in cmd]), capture_output=True, text=True, **kw)
     if result.returncode:
         raise DevDbError(f"{' '.join(map(str, cmd))} failed:\n{result.stdout}{result.stderr}")
     return result
 
 
-def url(directory=DEFAULT_DIR, dbname="igny8"):
+def url(directory: Path = DEFAULT_DIR, dbname: str = "igny8") -> str:
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
     return f"postgresql://{user}@/{dbname}?host={directory}"
 
 
-def start(directory=DEFAULT_DIR):
+def start(directory: Path = DEFAULT_DIR) -> str:
     """Starts the cluster (making it first if needed) and returns a DATABASE_URL for it."""
     bindir, data = _bindir(), directory / "data"
     directory.mkdir(parents=True, exist_ok=True)
@@ -62,7 +65,7 @@ def start(directory=DEFAULT_DIR):
     return url(directory)
 
 
-def stop(directory=DEFAULT_DIR):
+def stop(directory: Path = DEFAULT_DIR) -> None:
     data = directory / "data"
     if (data / "PG_VERSION").exists():
         subprocess.run(_as_owner([str(_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), capture_output=True)

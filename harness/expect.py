@@ -1,20 +1,24 @@
 """What the backend should hold, derived from WordPress's own view (the test-control plugin's
 /state), by the spec's rules: STRUCT-2..5. Independent of the plugin under test."""
 
+from __future__ import annotations
 
-def _synced(entry):
+from typing import Any
+
+
+def _synced(entry: dict[str, Any]) -> bool:
     return entry["public"] or entry["show_ui"]
 
 
 PHP_BLANK = " \t\n\r\0\x0b"  # what PHP's trim() removes: a label of only these shows as the slug
 
 
-def _label(slug, entry):
+def _label(slug: str, entry: dict[str, Any]) -> str:
     label = entry["label"] or ""
     return label[:200] if label.strip(PHP_BLANK) else slug
 
 
-def expected_structure(wordpress):
+def expected_structure(wordpress: dict[str, Any]) -> dict[str, dict[str, Any]]:
     post_types = {
         slug: {"label": _label(slug, e), "count": e["count"], "hierarchical": e["hierarchical"], "public": e["public"]}
         for slug, e in wordpress["post_types"].items()
@@ -34,13 +38,13 @@ def expected_structure(wordpress):
     return {"post_types": post_types, "taxonomies": taxonomies}
 
 
-def served_structure(read_back):
+def served_structure(read_back: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The backend's read-back in the same shape (synced counts aside, object types sorted)."""
     strip = lambda e: {k: (sorted(v) if k == "object_types" else v) for k, v in e.items() if k != "synced_count"}  # noqa: E731
     return {kind: {slug: strip(e) for slug, e in read_back[kind].items()} for kind in ("post_types", "taxonomies")}
 
 
-def differences(expected, actual):
+def differences(expected: dict[str, dict[str, Any]], actual: dict[str, dict[str, Any]]) -> list[str]:
     """Human-readable differences, one line each: missing, unexpected and changed entries."""
     lines = []
     for kind in ("post_types", "taxonomies"):

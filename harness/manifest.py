@@ -7,7 +7,10 @@ is NOT APPLICABLE, never PASS.
     {"name": "IGNY8 reference plugin", "capabilities": ["content-sync"]}
 """
 
+from __future__ import annotations
+
 import json
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from . import spec
@@ -19,11 +22,11 @@ class ManifestError(ValueError):
     pass
 
 
-def known_capabilities():
+def known_capabilities() -> set[str]:
     return {r.capability for r in spec.requirements().values() if r.capability}
 
 
-def load(path):
+def load(path: Path | str) -> frozenset[str]:
     """The claimed capabilities in the manifest at `path` (missing file: none), checked against the spec."""
     path = Path(path)
     if not path.exists():
@@ -41,13 +44,14 @@ def load(path):
     return frozenset(claimed)
 
 
-def unclaimed(claimed):
+def unclaimed(claimed: Iterable[str]) -> frozenset[str]:
     return frozenset(known_capabilities() - set(claimed))
 
 
-def not_applicable_reason(requirement_ids, unclaimed_caps):
+def not_applicable_reason(requirement_ids: Iterable[str], unclaimed_caps: Collection[str]) -> str | None:
     """Why a test does not apply: all the requirements it checks need a capability not claimed."""
     reqs = [spec.requirements()[rid] for rid in requirement_ids]
+    needed = sorted({r.capability for r in reqs if r.capability})
     if reqs and all(r.capability in unclaimed_caps for r in reqs):
-        return f"NOT APPLICABLE: the implementation does not claim {', '.join(sorted({r.capability for r in reqs}))}"
+        return f"the implementation does not claim {', '.join(needed)}"
     return None

@@ -1,9 +1,12 @@
 """Mutants: deliberately broken copies of the reference implementations (reference/mutants/)."""
 
+from __future__ import annotations
+
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +14,9 @@ import yaml
 
 from . import spec
 from .progress import step
-from .stack import base_image, engine, wheelhouse
-from .stack.project import REFERENCE_PLUGIN, ROOT
+from .stack import base_image, wheelhouse
+from .stack.config import REFERENCE_PLUGIN, ROOT
+from .stack.engine import Engine
 
 MUTANTS = ROOT / "reference" / "mutants"
 REFERENCE = {"plugin": REFERENCE_PLUGIN, "backend": ROOT / "reference" / "backend"}
@@ -27,10 +31,10 @@ class Mutant:
     name: str
     side: str  # plugin | backend
     description: str
-    kills: list
-    replace: list
+    kills: list[str]
+    replace: list[dict[str, str]]
 
-    def apply(self, directory):
+    def apply(self, directory: Path | str) -> None:
         """Edits a copy of the reference in `directory`; refuses an edit whose text is gone or ambiguous."""
         for edit in self.replace:
             path = Path(directory) / edit["file"]
@@ -40,7 +44,7 @@ class Mutant:
             path.write_text(text.replace(edit["old"], edit["new"]))
 
 
-def load_all(names=None):
+def load_all(names: Iterable[str] | None = None) -> list[Mutant]:
     found = {}
     for path in sorted(MUTANTS.glob("*/*.yaml")):
         try:
@@ -60,7 +64,7 @@ def load_all(names=None):
     return list(found.values())
 
 
-def make_plugin(mutant, directory):
+def make_plugin(mutant: Mutant, directory: Path | str) -> Path:
     """A mutated copy of the reference plugin in `directory` (replaced if it exists)."""
     directory = Path(directory)
     shutil.rmtree(directory, ignore_errors=True)
@@ -71,20 +75,19 @@ def make_plugin(mutant, directory):
     return directory
 
 
-def build_backend(mutant):
+def build_backend(mutant: Mutant) -> str:
     """Builds igny8/backend:mutant-NAME from a mutated copy of the reference backend; returns the tag."""
     tag = f"igny8/backend:mutant-{mutant.name}"
     base = base_image.ensure("bookworm")
     houses = wheelhouse.ensure()
-    with tempfile.TemporaryDirectory(prefix="igny8-mutant-") as ctx, step(f"building {tag}"):
-        ctx = Path(ctx)
+    with tempfile.TemporaryDirectory(prefix="igny8-mutant-") as folder, step(f"building {tag}"):
+        ctx = Path(folder)
         shutil.copytree(REFERENCE["backend"], ctx / "reference" / "backend", ignore=shutil.ignore_patterns("__pycache__"))
         mutant.apply(ctx / "reference" / "backend")
         (ctx / "spec").mkdir()
         shutil.copy(spec.structure_schema_path(), ctx / "spec")
         shutil.copytree(ROOT / "wordpress-stack" / "backend", ctx / "wordpress-stack" / "backend")
         shutil.copytree(houses, ctx / "wordpress-stack" / "build" / "wheelhouse", copy_function=os.link)
-        # The Docker SDK talks to the engine's classic builder: no buildx needed.
         args = {"BASE_IMAGE": base, "IGNY8_REVISION": f"mutant-{mutant.name}"}
-        engine.sdk().images.build(path=str(ctx), dockerfile="wordpress-stack/backend/Dockerfile", tag=tag, rm=True, buildargs=args)
+        Engine().build(ctx, "wordpress-stack/backend/Dockerfile", tag, args)
     return tag

@@ -18,7 +18,8 @@ PROFILES = {
     "quick": Profile("quick", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12),
     "thorough": Profile("thorough", wp_examples=60, api_examples=500, stateful_examples=15, stateful_steps=40),
 }
-_current = [PROFILES["quick"]]
+DEFAULT_PROFILE = "quick"
+_current = [PROFILES[DEFAULT_PROFILE]]
 
 # A live stack answers in tens of milliseconds, not microseconds: no deadline, and fixtures that
 # reset the stack per test are fine (the properties reset what they need per example).
@@ -32,12 +33,12 @@ settings.register_profile(
 )
 
 
-def use(name):
+def use(name: str) -> None:
     if name not in PROFILES:
         raise ValueError(f"unknown profile {name!r}; choose {', '.join(PROFILES)}")
     _current[0] = PROFILES[name]
     settings.load_profile("igny8")
 
 
-def current():
+def current() -> Profile:
     return _current[0]

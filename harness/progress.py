@@ -1,16 +1,19 @@
 """Progress for long work: one line when a step starts, one with its time when it ends."""
 
+from __future__ import annotations
+
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-def say(message):
+def say(message: str) -> None:
     print(f"[igny8] {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
-def step(message):
+def step(message: str) -> Iterator[None]:
     say(f"{message} ...")
     start = time.monotonic()
     try:

@@ -1,15 +1,19 @@
-"""Statuses, per test and per requirement, and the run's JSON (one file per run).
+"""Statuses, per test and per requirement, and the run's document (results.json's content).
 
 A requirement's status comes from the tests that name it. A missing or unfinished result is
 never a pass: a requirement with no finished test is NOT RUN.
 """
 
-import json
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from . import spec
 
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
+INCOMPLETE = "INCOMPLETE"
 # The worst status among a requirement's tests wins.
 SEVERITY = [FAIL, ERROR, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
 
@@ -17,20 +21,20 @@ SEVERITY = [FAIL, ERROR, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
 @dataclass
 class TestResult:
     __test__ = False  # a record, not a test class for pytest to collect
-    nodeid: str
+    nodeid: str  # the test's one identity: the same in results.json, junit.xml and Allure
     title: str
-    requirements: list
+    requirements: list[str]
     status: str = NOT_RUN
     duration: float = 0.0
     message: str = ""
-    evidence: list = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     repro: str = ""
     known: str = ""  # a baseline entry covers this failure
     examples: int = 0  # property-based tests: how many examples ran
     repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
 
 
-def requirement_status(test_statuses, applicable=True):
+def requirement_status(test_statuses: Sequence[str], applicable: bool = True) -> str:
     if not applicable:
         return NOT_APPLICABLE
     if not test_statuses:
@@ -38,7 +42,7 @@ def requirement_status(test_statuses, applicable=True):
     return min(test_statuses, key=SEVERITY.index)
 
 
-def requirement_rows(tests, unclaimed=frozenset()):
+def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = frozenset()) -> list[dict[str, Any]]:
     """One row per requirement in spec order: its status and the tests behind it."""
     rows = []
     for req in spec.requirements().values():
@@ -55,18 +59,17 @@ def requirement_rows(tests, unclaimed=frozenset()):
     return rows
 
 
-def verdict(rows, tests):
+def verdict(rows: Sequence[dict[str, Any]], tests: Sequence[TestResult]) -> str:
     """FAIL on any new failure; PASS only when every MUST requirement passed (or does not apply)
     and nothing failed but known failures; INCOMPLETE otherwise (a subset was run, say)."""
     if any(t.status in (FAIL, ERROR) and not t.known for t in tests):
         return FAIL
     if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows) or any(t.known for t in tests):
-        return "INCOMPLETE"
+        return INCOMPLETE
     return PASS
 
 
-def write(path, run, tests, unclaimed=frozenset()):
+def document(run: dict[str, Any], tests: Sequence[TestResult], unclaimed: Collection[str] = frozenset()) -> dict[str, Any]:
+    """The run as data: metadata with its verdict, one row per requirement, one entry per test."""
     rows = requirement_rows(tests, unclaimed)
-    doc = {"run": {**run, "verdict": verdict(rows, tests)}, "requirements": rows, "tests": [asdict(t) for t in tests]}
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False))
-    return doc
+    return {"run": {"system": {}, **run, "verdict": verdict(rows, tests)}, "requirements": rows, "tests": [asdict(t) for t in tests]}

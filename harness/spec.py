@@ -1,5 +1,7 @@
 """The protocol's requirements, read from spec/requirements.yaml (the one source of truth)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,12 +24,12 @@ class Requirement:
     capability: str | None = None
 
     @property
-    def area(self):
+    def area(self) -> str:
         return self.id.split("-")[0]
 
 
 @lru_cache(maxsize=1)
-def load(path=SPEC_DIR / "requirements.yaml"):
+def load(path: Path = SPEC_DIR / "requirements.yaml") -> tuple[dict[str, Requirement], dict[str, str]]:
     """Returns ({id: Requirement}, {area: title}); refuses a malformed file with the entry at fault."""
     doc = yaml.safe_load(Path(path).read_text())
     areas, found = doc["areas"], {}
@@ -39,22 +41,22 @@ def load(path=SPEC_DIR / "requirements.yaml"):
             f"side {req.side!r} not in {SIDES}" if req.side not in SIDES else None,
             f"area {req.area!r} not declared under areas:" if req.area not in areas else None,
         ]
-        problems = [p for p in problems if p]
-        if problems:
-            raise ValueError(f"{path}: requirement {req.id}: {'; '.join(problems)}")
+        problems_found = [p for p in problems if p]
+        if problems_found:
+            raise ValueError(f"{path}: requirement {req.id}: {'; '.join(problems_found)}")
         found[req.id] = req
     return found, areas
 
 
-def requirements():
+def requirements() -> dict[str, Requirement]:
     return load()[0]
 
 
-def areas():
+def areas() -> dict[str, str]:
     return load()[1]
 
 
-def structure_schema_path():
+def structure_schema_path() -> Path:
     return SPEC_DIR / "structure.schema.json"
 
 
@@ -62,7 +64,7 @@ TABLE_BEGIN = "<!-- requirements:begin (rendered from requirements.yaml by `igny
 TABLE_END = "<!-- requirements:end -->"
 
 
-def render_table():
+def render_table() -> str:
     """The requirements as Markdown, one table per area, for PROTOCOL.md."""
     reqs, area_titles = load()
     lines = []
@@ -75,7 +77,7 @@ def render_table():
     return "\n".join([TABLE_BEGIN, "", *lines, TABLE_END])
 
 
-def render_into(protocol_path=SPEC_DIR / "PROTOCOL.md"):
+def render_into(protocol_path: Path = SPEC_DIR / "PROTOCOL.md") -> str:
     text = Path(protocol_path).read_text()
     head, _, rest = text.partition(TABLE_BEGIN)
     _, _, tail = rest.partition(TABLE_END)

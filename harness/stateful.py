@@ -9,11 +9,20 @@ disconnect. After every step:
 Every executed step is logged, so a failure can be replayed by `igny8 repro`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from .checks import CheckContext, check
+from .clients.backend import BackendClient
+from .clients.wordpress import WordPressClient
 from .expect import differences, expected_structure, served_structure
 from .strategies import keys, post_type_defs, taxonomy_defs
+from .target import BackendTarget
 
 BUILTIN_SYNCED = {"post", "page"}
 
@@ -21,55 +30,58 @@ BUILTIN_SYNCED = {"post", "page"}
 class SyncModel:
     """The steps, as plain methods: the machine's rules call them, and so does a replay."""
 
-    def __init__(self, wp, backend, stack):
+    def __init__(self, wp: WordPressClient, backend: BackendClient, stack: BackendTarget) -> None:
         self.wp, self.backend, self.stack = wp, backend, stack
-        self.post_types, self.taxonomies = {}, {}
-        self.published, self.drafts = {}, set()  # id -> post type
-        self.ever_created, self.expected_synced = set(), set()
+        self.post_types: dict[str, dict[str, Any]] = {}
+        self.taxonomies: dict[str, dict[str, Any]] = {}
+        self.published: dict[int, str] = {}  # id -> post type
+        self.drafts: set[int] = set()
+        self.ever_created: set[int] = set()
+        self.expected_synced: set[int] = set()
         self.connected, self.just_synced = False, False
-        self.steps = []
+        self.steps: list[dict[str, Any]] = []
         wp.reset()
         backend.reset()
         self.integration_id = backend.only_integration_id()
 
-    def _log(self, name, **args):
+    def _log(self, name: str, **args: Any) -> None:
         self.steps.append({"step": name, **args})
         self.just_synced = False  # WordPress changes; the backend catches up at the next sync
 
-    def _synced_type(self, slug):
+    def _synced_type(self, slug: str) -> bool:
         d = self.post_types.get(slug)
         return slug in BUILTIN_SYNCED or bool(d and (d["public"] or d["show_ui"]))
 
-    def _register(self):
+    def _register(self) -> None:
         refused = self.wp.register(self.post_types, self.taxonomies)["errors"]
         assert not refused, f"WordPress refused: {refused}"
 
     # ---- steps -------------------------------------------------------------------------------
 
-    def add_post_type(self, slug, definition):
+    def add_post_type(self, slug: str, definition: dict[str, Any]) -> None:
         self._log("add_post_type", slug=slug, definition=definition)
         self.post_types[slug] = definition
         self._register()
 
-    def remove_post_type(self, slug):
+    def remove_post_type(self, slug: str) -> None:
         self._log("remove_post_type", slug=slug)
         self.post_types.pop(slug, None)
         for tax in self.taxonomies.values():
             tax["object_types"] = [t for t in tax["object_types"] if t != slug]
         self._register()
 
-    def add_taxonomy(self, slug, definition):
+    def add_taxonomy(self, slug: str, definition: dict[str, Any]) -> None:
         self._log("add_taxonomy", slug=slug, definition=definition)
         definition = {**definition, "object_types": [t for t in definition["object_types"] if t in self.post_types or t in BUILTIN_SYNCED]}
         self.taxonomies[slug] = definition
         self._register()
 
-    def remove_taxonomy(self, slug):
+    def remove_taxonomy(self, slug: str) -> None:
         self._log("remove_taxonomy", slug=slug)
         self.taxonomies.pop(slug, None)
         self._register()
 
-    def add_post(self, post_type, publish):
+    def add_post(self, post_type: str, publish: bool) -> int:
         self._log("add_post", post_type=post_type, publish=publish)
         (post_id,) = self.wp.create_posts([{"post_type": post_type, "title": f"{post_type} item", "status": "publish" if publish else "draft"}])
         self.ever_created.add(post_id)
@@ -81,39 +93,39 @@ class SyncModel:
             self.drafts.add(post_id)
         return post_id
 
-    def trash_post(self, post_id):
+    def trash_post(self, post_id: int) -> None:
         self._log("trash_post", post_id=post_id)
         post_type = self.published.pop(post_id)
         self.wp.change_posts([post_id], "trash")
         if self.connected and self._synced_type(post_type):
             self.expected_synced.discard(post_id)
 
-    def sync(self):
+    def sync(self) -> None:
         self._log("sync")
         self.wp.run_cron("igny8_sync_site_structure")
         self.just_synced = self.connected
 
-    def connect(self):
+    def connect(self) -> None:
         self._log("connect")
-        page, _ = self.wp.connect(self.stack.urls.backend_for_plugin, self.stack.secrets.api_key)
+        page, _ = self.wp.connect(self.stack.backend_url_for_plugin, self.stack.api_key)
         assert self.wp.notice(page)[0] == "success", f"connect failed: {self.wp.notice(page)}"
         self.connected = self.just_synced = True
 
-    def disconnect(self):
+    def disconnect(self) -> None:
         self._log("disconnect")
         self.wp.submit_plugin_form("igny8_disconnect")
         self.connected, self.just_synced = False, False
 
     # ---- what must hold ------------------------------------------------------------------------
 
-    def check_structure(self):
+    def check_structure(self) -> None:
         if not self.just_synced:
             return
         served = self.backend.content_types(self.integration_id).json()
         diff = differences(expected_structure(self.wp.state()["wordpress"]), served_structure(served))
         assert not diff, "after a sync the backend differs from WordPress:\n" + "\n".join(diff)
 
-    def check_content(self):
+    def check_content(self) -> None:
         rows = self.backend.query("SELECT external_id FROM content_syncedcontent WHERE integration_id = %s", self.integration_id)
         on_backend = {r["external_id"] for r in rows}
         lost = sorted(self.expected_synced - on_backend)
@@ -121,36 +133,46 @@ class SyncModel:
         stale = sorted((on_backend & self.ever_created) - self.expected_synced)
         assert not (lost or unexpected or stale), f"synced content: lost {lost}, unexpected {unexpected}, stale {stale}"
 
-    def replay(self, steps):
+    def replay(self, steps: list[dict[str, Any]]) -> None:
         for step in steps:
+            step = dict(step)
             getattr(self, step.pop("step"))(**step)
             self.check_structure()
             self.check_content()
 
 
-def machine_for(wp, backend, stack, on_failure):
+@check("stateful", needs="nothing")
+def replay_steps(ctx: CheckContext, steps: list[dict[str, Any]]) -> None:
+    """A recorded run of the state machine, step by step, checked after each (`igny8 repro`)."""
+    assert ctx.wp is not None and ctx.target is not None, "the stateful model needs a stack with WordPress"
+    SyncModel(ctx.wp, ctx.backend, ctx.target).replay(steps)
+
+
+def machine_for(
+    wp: WordPressClient, backend: BackendClient, stack: BackendTarget, on_failure: Callable[[list[dict[str, Any]]], None]
+) -> type[RuleBasedStateMachine]:
     """The Hypothesis state machine class, bound to one live stack."""
 
     class SyncMachine(RuleBasedStateMachine):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.model = SyncModel(wp, backend, stack)
             self.model.connect()
 
-        def teardown(self):
+        def teardown(self) -> None:
             self.model.connected = False
 
         @rule(slug=keys(20), definition=post_type_defs())
-        def add_post_type(self, slug, definition):
+        def add_post_type(self, slug: str, definition: dict[str, Any]) -> None:
             self.model.add_post_type(slug, definition)
 
         @precondition(lambda self: self.model.post_types)
         @rule(data=st.data())
-        def remove_post_type(self, data):
+        def remove_post_type(self, data: st.DataObject) -> None:
             self.model.remove_post_type(data.draw(st.sampled_from(sorted(self.model.post_types))))
 
         @rule(slug=keys(32), data=st.data())
-        def add_taxonomy(self, slug, data):
+        def add_taxonomy(self, slug: str, data: st.DataObject) -> None:
             if slug in self.model.post_types:
                 return
             attachable = sorted(set(self.model.post_types) | BUILTIN_SYNCED)
@@ -158,34 +180,34 @@ def machine_for(wp, backend, stack, on_failure):
 
         @precondition(lambda self: self.model.taxonomies)
         @rule(data=st.data())
-        def remove_taxonomy(self, data):
+        def remove_taxonomy(self, data: st.DataObject) -> None:
             self.model.remove_taxonomy(data.draw(st.sampled_from(sorted(self.model.taxonomies))))
 
         @rule(data=st.data(), publish=st.booleans())
-        def add_post(self, data, publish):
+        def add_post(self, data: st.DataObject, publish: bool) -> None:
             self.model.add_post(data.draw(st.sampled_from(sorted(set(self.model.post_types) | BUILTIN_SYNCED))), publish)
 
         @precondition(lambda self: self.model.published)
         @rule(data=st.data())
-        def trash_post(self, data):
+        def trash_post(self, data: st.DataObject) -> None:
             self.model.trash_post(data.draw(st.sampled_from(sorted(self.model.published))))
 
         @rule()
-        def sync(self):
+        def sync(self) -> None:
             self.model.sync()
 
         @precondition(lambda self: not self.model.connected)
         @rule()
-        def connect(self):
+        def connect(self) -> None:
             self.model.connect()
 
         @precondition(lambda self: self.model.connected)
         @rule()
-        def disconnect(self):
+        def disconnect(self) -> None:
             self.model.disconnect()
 
         @invariant()
-        def backend_agrees_with_wordpress(self):
+        def backend_agrees_with_wordpress(self) -> None:
             try:
                 self.model.check_structure()
                 self.model.check_content()

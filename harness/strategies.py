@@ -7,9 +7,14 @@ Two families:
   valid ones and deliberately broken ones.
 """
 
+from __future__ import annotations
+
 import json
 import string
+from collections.abc import Iterable
+from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -33,26 +38,26 @@ TAKEN = BUILTIN_POST_TYPES | BUILTIN_TAXONOMIES | RESERVED
 KEY_ALPHABET = string.ascii_lowercase + string.digits + "_-"
 
 
-def keys(max_size):
+def keys(max_size: int) -> st.SearchStrategy[str]:
     """Slugs within WordPress's limits (20 for post types, 32 for taxonomies) that no site has already."""
     # "0" too: WordPress checks names with PHP's empty(), which is true for "0".
     return st.text(KEY_ALPHABET, min_size=1, max_size=max_size).filter(lambda k: k not in TAKEN and k != "0")
 
 
-def labels():
+def labels() -> st.SearchStrategy[str]:
     """Labels in any script: RTL, CJK, emoji, combining marks; no control characters or surrogates.
     WordPress shows a blank label as the slug, so a label has some non-blank text."""
     return st.text(st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=60).filter(lambda s: s.strip(" \t\n\r\x0b"))
 
 
 @st.composite
-def post_type_defs(draw):
+def post_type_defs(draw: st.DrawFn) -> dict[str, Any]:
     public = draw(st.booleans())
     return {"label": draw(labels()), "public": public, "show_ui": public or draw(st.booleans()), "hierarchical": draw(st.booleans())}
 
 
 @st.composite
-def taxonomy_defs(draw, attachable):
+def taxonomy_defs(draw: st.DrawFn, attachable: Iterable[str]) -> dict[str, Any]:
     public = draw(st.booleans())
     return {
         "label": draw(labels()),
@@ -64,7 +69,7 @@ def taxonomy_defs(draw, attachable):
 
 
 @st.composite
-def sites(draw, max_types=4, max_taxonomies=4, max_posts=3):
+def sites(draw: st.DrawFn, max_types: int = 4, max_taxonomies: int = 4, max_posts: int = 3) -> dict[str, Any]:
     """A site: custom post types and taxonomies (the built-ins stay), and some content for them."""
     post_types = draw(st.dictionaries(keys(20), post_type_defs(), max_size=max_types))
     taken = set(post_types)
@@ -81,11 +86,11 @@ def sites(draw, max_types=4, max_taxonomies=4, max_posts=3):
 
 
 @lru_cache(maxsize=1)
-def _schema():
+def _schema() -> dict[str, Any]:
     return json.loads(spec.structure_schema_path().read_text())
 
 
-def _compiled(node, root, max_entries=6):
+def _compiled(node: dict[str, Any], root: dict[str, Any], max_entries: int = 6) -> st.SearchStrategy[Any]:
     """A strategy for `node`, built once: objects are composed here from the schema's own keys and
     constraints, every leaf (strings with patterns and formats, bounded integers) comes from
     hypothesis-jsonschema. from_schema() on the whole schema rebuilds its sub-strategies on every
@@ -101,20 +106,20 @@ def _compiled(node, root, max_entries=6):
 
 
 @lru_cache(maxsize=1)
-def valid_payloads():
+def valid_payloads() -> st.SearchStrategy[dict[str, Any]]:
     """Any schema-valid structure, large counts and labels in any script included."""
     return _compiled(_schema(), _schema())
 
 
-def newer(payload, moment):
+def newer(payload: dict[str, Any], moment: datetime) -> dict[str, Any]:
     return {**payload, "generated_at": timestamp(moment)}
 
 
-WRONG_TYPES = st.sampled_from([None, True, -1, 1.5, "x", [], {}])
+WRONG_TYPES: st.SearchStrategy[Any] = st.sampled_from([None, True, -1, 1.5, "x", [], {}])
 
 
 @st.composite
-def invalid_payloads(draw):
+def invalid_payloads(draw: st.DrawFn) -> tuple[str, Any]:
     """(description, payload) pairs that the schema refuses: wrong types, missing fields,
     over-long or malformed keys, unknown fields."""
     payload = draw(valid_payloads())
@@ -142,7 +147,7 @@ def invalid_payloads(draw):
     return how, payload
 
 
-def malformed_bodies():
+def malformed_bodies() -> st.SearchStrategy[bytes]:
     """Bytes that are not a JSON document: truncated, garbled or not UTF-8."""
     return st.one_of(
         valid_payloads().map(lambda p: json.dumps(p).encode()[: max(1, len(json.dumps(p)) // 2)]),
@@ -150,7 +155,7 @@ def malformed_bodies():
     )
 
 
-def _is_json(data):
+def _is_json(data: bytes) -> bool:
     try:
         json.loads(data)
         return True

@@ -1,25 +1,36 @@
 """Building structure payloads (spec/structure.schema.json) for tests, benchmarks and strategies."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 SCHEMA_VERSION = 1
 
 
-def timestamp(moment=None):
+def timestamp(moment: datetime | None = None) -> str:
     """generated_at as the protocol writes it: UTC, microseconds, a trailing Z (STRUCT-6)."""
     moment = moment or datetime.now(UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def post_type(label, count=0, hierarchical=False, public=True):
+def post_type(label: str, count: int = 0, hierarchical: bool = False, public: bool = True) -> dict[str, Any]:
     return {"label": label, "count": count, "hierarchical": hierarchical, "public": public}
 
 
-def taxonomy(label, object_types, count=0, hierarchical=False, public=True):
+def taxonomy(label: str, object_types: Iterable[str], count: int = 0, hierarchical: bool = False, public: bool = True) -> dict[str, Any]:
     return {"label": label, "count": count, "hierarchical": hierarchical, "public": public, "object_types": list(object_types)}
 
 
-def structure(post_types=None, taxonomies=None, generated_at=None, site_url="https://wp.example", wp_version="6.1.9", plugin_version="1.0.0"):
+def structure(
+    post_types: dict[str, Any] | None = None,
+    taxonomies: dict[str, Any] | None = None,
+    generated_at: str | None = None,
+    site_url: str = "https://wp.example",
+    wp_version: str = "6.1.9",
+    plugin_version: str = "1.0.0",
+) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "site_url": site_url,
@@ -33,7 +44,7 @@ def structure(post_types=None, taxonomies=None, generated_at=None, site_url="htt
     }
 
 
-def large_structure(n_post_types, n_taxonomies, generated_at=None):
+def large_structure(n_post_types: int, n_taxonomies: int, generated_at: str | None = None) -> dict[str, Any]:
     """A big site: n post types and n taxonomies with long-ish labels, as the benchmark sends."""
     types = {f"type_{i:05d}": post_type(f"Post type {i} — Тип {i}", i * 7) for i in range(n_post_types)}
     slugs = list(types)
@@ -43,7 +54,7 @@ def large_structure(n_post_types, n_taxonomies, generated_at=None):
     return structure(types, taxes, generated_at)
 
 
-def _edited(payload, path, value=None, delete=False):
+def _edited(payload: Any, path: list[str], value: Any = None, delete: bool = False) -> Any:
     import copy
 
     payload = copy.deepcopy(payload)
@@ -57,7 +68,7 @@ def _edited(payload, path, value=None, delete=False):
     return payload
 
 
-def invalid_cases():
+def invalid_cases() -> dict[str, tuple[Any, str]]:
     """{name: (payload, the JSON path the refusal must name)}: schema violations of every kind (ERR-1)."""
     good = structure()
     return {

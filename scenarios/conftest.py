@@ -28,28 +28,28 @@ SAMPLE_POSTS = [
 
 
 @pytest.fixture(scope="module")
-def sample_site(_wp_client, _backend_client, stack_info):
+def sample_site(igny8_wp_session, igny8_backend_session, igny8_stack_info):
     """A fresh site with the sample structure and content, and a just-seeded backend."""
-    _wp_client.reset()
-    _backend_client.reset()
-    refused = _wp_client.register(SAMPLE_POST_TYPES, SAMPLE_TAXONOMIES)["errors"]
+    igny8_wp_session.reset()
+    igny8_backend_session.reset()
+    refused = igny8_wp_session.register(SAMPLE_POST_TYPES, SAMPLE_TAXONOMIES)["errors"]
     assert not refused, f"WordPress refused the sample structure: {refused}"
-    _wp_client.create_terms("genre", ["Poetry"])  # a term with no posts still counts
-    _wp_client.create_posts(SAMPLE_POSTS)
-    return _wp_client.state()["wordpress"]
+    igny8_wp_session.create_terms("genre", ["Poetry"])  # a term with no posts still counts
+    igny8_wp_session.create_posts(SAMPLE_POSTS)
+    return igny8_wp_session.state()["wordpress"]
 
 
 @pytest.fixture
-def connected_site(fresh_site, wp, igny8_stack, backend):
+def connected_site(igny8_fresh_site, igny8_wp, igny8_stack, igny8_backend):
     """A fresh site connected through the wp-admin form; returns the backend's integration id."""
-    page, _ = wp.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
-    assert wp.notice(page)[0] == "success", f"could not connect: {wp.notice(page)}"
-    return backend.only_integration_id()
+    page, _ = igny8_wp.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
+    assert igny8_wp.notice(page)[0] == "success", f"could not connect: {igny8_wp.notice(page)}"
+    return igny8_backend.only_integration_id()
 
 
 @pytest.fixture
-def connected_backend(fresh_backend, backend):
+def connected_backend(igny8_fresh_backend, igny8_backend):
     """A just-seeded backend whose integration is connected through its API (no WordPress needed)."""
-    response = backend.connect()
+    response = igny8_backend.connect()
     assert response.status_code == 200, f"could not connect: {response.status_code} {response.text[:300]}"
-    return backend.only_integration_id()
+    return igny8_backend.only_integration_id()

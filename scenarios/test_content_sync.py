@@ -4,9 +4,9 @@ import pytest
 
 
 @pytest.mark.requirement("CONTENT-2", "READ-2")
-def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, wp, backend, evidence):
-    wp.register({"book": {"label": "Books"}}, {"genre": {"label": "Genres", "object_types": ["book"], "hierarchical": True}})
-    ids = wp.create_posts(
+def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8_wp, igny8_backend, igny8_evidence):
+    igny8_wp.register({"book": {"label": "Books"}}, {"genre": {"label": "Genres", "object_types": ["book"], "hierarchical": True}})
+    ids = igny8_wp.create_posts(
         [
             {"post_type": "book", "title": "One", "terms": {"genre": ["Poetry", "Drama"]}},
             {"post_type": "book", "title": "Two", "terms": {"genre": ["Poetry"]}},
@@ -15,19 +15,19 @@ def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, wp, b
             {"post_type": "post", "title": "A post"},
         ]
     )
-    wp.run_cron("igny8_sync_site_structure")  # the structure now knows "book"
+    igny8_wp.run_cron("igny8_sync_site_structure")  # the structure now knows "book"
 
     def synced():
-        read = backend.content_types(connected_site).json()
+        read = igny8_backend.content_types(connected_site).json()
         return (
             read["post_types"]["book"]["synced_count"],
             read["post_types"]["post"]["synced_count"],
             read["taxonomies"]["genre"]["synced_count"],
         )
 
-    evidence.json("synced rows", backend.query("SELECT external_id, post_type, status, terms FROM content_syncedcontent ORDER BY external_id"))
+    igny8_evidence.json("synced rows", igny8_backend.query("SELECT external_id, post_type, status, terms FROM content_syncedcontent ORDER BY external_id"))
     assert synced() == (3, 1, 2), "published posts (and their terms) did not all reach the backend"
-    wp.change_posts([ids[0]], "trash")
-    wp.change_posts([ids[1]], "delete")
-    wp.change_posts([ids[3]], "publish")
+    igny8_wp.change_posts([ids[0]], "trash")
+    igny8_wp.change_posts([ids[1]], "delete")
+    igny8_wp.change_posts([ids[3]], "publish")
     assert synced()[0] == 2, "trashed and deleted books still count as synced, or a newly published one does not"

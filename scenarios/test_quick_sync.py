@@ -16,7 +16,6 @@ from jsonschema import Draft7Validator
 from harness import spec
 from harness.clients.tab import ContentTypesTab
 from harness.expect import differences, expected_structure, served_structure
-from harness.stack.project import REFERENCE_BACKEND_IMAGE, source_revision
 
 
 class Connected:
@@ -25,13 +24,13 @@ class Connected:
 
 
 @pytest.fixture(scope="module")
-def connected(sample_site, _wp_client, _backend_client, igny8_stack):
+def connected(sample_site, igny8_wp_session, igny8_backend_session, igny8_stack):
     """Checklist item 3 as a person does it: the Connect form in wp-admin, with the stack's key."""
-    _wp_client.login()
+    igny8_wp_session.login()
     started = datetime.now().astimezone()
-    page, _ = _wp_client.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
+    page, _ = igny8_wp_session.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
     finished = datetime.now().astimezone()
-    return Connected(_wp_client.notice(page), started, finished, _backend_client.only_integration_id())
+    return Connected(igny8_wp_session.notice(page), started, finished, igny8_backend_session.only_integration_id())
 
 
 def open_tab(page, stack):
@@ -42,34 +41,34 @@ def open_tab(page, stack):
 
 
 @pytest.mark.requirement("OPS-1")
-def test_1_backend_runs_the_current_code(backend, igny8_backend_target, evidence):
-    response = backend.health()
+def test_1_backend_runs_the_current_code(igny8_backend, igny8_backend_target, igny8_evidence):
+    response = igny8_backend.health()
     assert response.status_code == 200, f"the backend's health endpoint answered {response.status_code}"
     health = response.json()
-    evidence.json("health", health)
+    igny8_evidence.json("health", health)
     assert health["status"] == "ok" and health["version"] and health["database"]
-    if igny8_backend_target.config.backend_image == REFERENCE_BACKEND_IMAGE:
-        assert health["revision"] == source_revision(), (
-            f"the backend runs revision {health['revision']}, but this checkout's reference backend is {source_revision()}: "
-            "the image is stale (rebuild with `igny8 up`)"
+    expected = igny8_backend_target.expected_revision
+    if expected:
+        assert health["revision"] == expected, (
+            f"the backend runs revision {health['revision']}, but this checkout's reference backend is {expected}: the image is stale (rebuild with `igny8 up`)"
         )
 
 
 @pytest.mark.requirement("OPS-2")
-def test_2_plugin_is_active_at_the_expected_version(wp, igny8_stack, evidence):
+def test_2_plugin_is_active_at_the_expected_version(igny8_wp, igny8_stack, igny8_evidence):
     header = (Path(igny8_stack.config.plugin_dir) / "igny8-wp-plugin.php").read_text(errors="replace")
     expected = re.search(r"^\s*\*?\s*Version:\s*(\S+)", header, re.M).group(1)
-    plugin = wp.state()["plugin"]
-    evidence.json("plugin as WordPress lists it", plugin)
+    plugin = igny8_wp.state()["plugin"]
+    igny8_evidence.json("plugin as WordPress lists it", plugin)
     assert plugin["active"], "the IGNY8 plugin is not active in WordPress"
     assert plugin["version"] == expected, f"WordPress runs plugin version {plugin['version']}, the plugin under test is {expected}"
 
 
 @pytest.mark.requirement("CONN-1", "CONN-2", "CONN-3")
-def test_3_connect_in_wp_admin(connected, backend, evidence):
-    evidence.json("notice after Connect", {"type": connected.notice[0], "text": connected.notice[1]})
-    row = backend.integration_row(connected.integration_id)
-    evidence.json("integration row", {k: row[k] for k in ("id", "status", "connected_at", "structure_synced_at")})
+def test_3_connect_in_wp_admin(connected, igny8_backend, igny8_evidence):
+    igny8_evidence.json("notice after Connect", {"type": connected.notice[0], "text": connected.notice[1]})
+    row = igny8_backend.integration_row(connected.integration_id)
+    igny8_evidence.json("integration row", {k: row[k] for k in ("id", "status", "connected_at", "structure_synced_at")})
     assert connected.notice[0] == "success", f"Connect did not succeed: {connected.notice}"
     assert "Site structure synced" in connected.notice[1], f"the notice does not say the structure was synced: {connected.notice[1]!r}"
     assert row["status"] == "connected", f"the backend's integration is {row['status']!r} after Connect"
@@ -78,26 +77,26 @@ def test_3_connect_in_wp_admin(connected, backend, evidence):
 
 
 @pytest.mark.requirement("LOG-1")
-def test_4_logs_show_site_structure_synced(connected, wp, evidence):
-    lines = wp.igny8_log_lines()
-    events = wp.state()["events"]
-    evidence.text("debug.log [IGNY8] lines", "\n".join(lines))
-    evidence.json("plugin events", events)
+def test_4_logs_show_site_structure_synced(connected, igny8_wp, igny8_evidence):
+    lines = igny8_wp.igny8_log_lines()
+    events = igny8_wp.state()["events"]
+    igny8_evidence.text("debug.log [IGNY8] lines", "\n".join(lines))
+    igny8_evidence.json("plugin events", events)
     assert any("[IGNY8] Site structure synced" in line for line in lines), "debug.log has no '[IGNY8] Site structure synced' line"
     assert any(e["message"].startswith("Site structure synced") for e in events), "the plugin's recent events have no 'Site structure synced'"
 
 
 @pytest.mark.requirement("STORE-1", "STORE-2", "STRUCT-1", "STRUCT-6")
-def test_5_backend_database_holds_the_content_types(connected, backend, wp, evidence):
-    row = backend.integration_row(connected.integration_id)
+def test_5_backend_database_holds_the_content_types(connected, igny8_backend, igny8_wp, igny8_evidence):
+    row = igny8_backend.integration_row(connected.integration_id)
     stored = row["config_json"]
-    evidence.json("config_json as stored", stored)
+    igny8_evidence.json("config_json as stored", stored)
     assert "content_types" in stored, "config_json has no content_types"
     errors = [f"{e.json_path}: {e.message}" for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored["content_types"])]
     assert not errors, "the stored payload is not valid against structure.schema.json:\n" + "\n".join(errors)
     fetched = datetime.fromisoformat(stored["last_structure_fetch"])
     assert connected.started <= fetched <= connected.finished and fetched == row["structure_synced_at"]
-    state = wp.state()
+    state = igny8_wp.state()
     payload = stored["content_types"]
     assert payload["site_url"] == state["home_url"], f"site_url {payload['site_url']!r} is not the site's {state['home_url']!r}"
     assert payload["wp_version"] == state["versions"]["wordpress"]
@@ -105,11 +104,11 @@ def test_5_backend_database_holds_the_content_types(connected, backend, wp, evid
 
 
 @pytest.mark.requirement("UI-2", "UI-3", "SEC-7")
-def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack, backend, evidence):
+def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack, igny8_backend, igny8_evidence):
     tab = open_tab(page, igny8_stack)
-    evidence.png("Content Types tab", tab.screenshot())
+    igny8_evidence.png("Content Types tab", tab.screenshot())
     assert tab.redirected_to_login, "the tab was shown without logging in"
-    served = backend.content_types(connected.integration_id).json()
+    served = igny8_backend.content_types(connected.integration_id).json()
     for kind, testid in (("post_types", "post-type"), ("taxonomies", "taxonomy")):
         shown = tab.rows(testid)
         expected = {slug: (e["label"], e["count"], e["synced_count"]) for slug, e in served[kind].items()}
@@ -118,16 +117,16 @@ def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack
 
 
 @pytest.mark.requirement("STRUCT-2", "STRUCT-3", "STRUCT-4", "STRUCT-5", "READ-1", "READ-2")
-def test_7_counts_equal_wordpress_counts(connected, wp, backend, evidence):
-    wordpress = wp.state()["wordpress"]
-    served = backend.content_types(connected.integration_id).json()
-    evidence.json("WordPress's own view", wordpress)
-    evidence.json("backend read-back", served)
+def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_backend, igny8_evidence):
+    wordpress = igny8_wp.state()["wordpress"]
+    served = igny8_backend.content_types(connected.integration_id).json()
+    igny8_evidence.json("WordPress's own view", wordpress)
+    igny8_evidence.json("backend read-back", served)
     diff = differences(expected_structure(wordpress), served_structure(served))
     assert not diff, "the backend differs from WordPress:\n" + "\n".join(diff)
     synced = {
         r["post_type"]: r["n"]
-        for r in backend.query(
+        for r in igny8_backend.query(
             "SELECT post_type, count(*) AS n FROM content_syncedcontent WHERE integration_id = %s GROUP BY post_type",
             connected.integration_id,
         )
@@ -136,9 +135,9 @@ def test_7_counts_equal_wordpress_counts(connected, wp, backend, evidence):
 
 
 @pytest.mark.requirement("UI-1")
-def test_8_connected_badge(connected, page, igny8_stack, evidence):
+def test_8_connected_badge(connected, page, igny8_stack, igny8_evidence):
     tab = open_tab(page, igny8_stack)
-    evidence.png("badge", tab.page.get_by_test_id("integration-summary").screenshot())
+    igny8_evidence.png("badge", tab.page.get_by_test_id("integration-summary").screenshot())
     assert tab.text("integration-status") == "Connected"
 
 
@@ -146,53 +145,53 @@ def test_8_connected_badge(connected, page, igny8_stack, evidence):
 
 
 @pytest.mark.requirement("CONN-4", "CONN-5")
-def test_test_connection_from_wp_admin(connected, wp, backend, evidence):
-    before = backend.integration_row(connected.integration_id)
-    page, _ = wp.submit_plugin_form("igny8_test_connection")
-    evidence.json("notice", wp.notice(page))
-    assert wp.notice(page) == ("success", "Test connection succeeded.")
-    after = backend.integration_row(connected.integration_id)
+def test_test_connection_from_wp_admin(connected, igny8_wp, igny8_backend, igny8_evidence):
+    before = igny8_backend.integration_row(connected.integration_id)
+    page, _ = igny8_wp.submit_plugin_form("igny8_test_connection")
+    igny8_evidence.json("notice", igny8_wp.notice(page))
+    assert igny8_wp.notice(page) == ("success", "Test connection succeeded.")
+    after = igny8_backend.integration_row(connected.integration_id)
     assert (after["config_json"], after["structure_synced_at"]) == (before["config_json"], before["structure_synced_at"])
 
 
 @pytest.mark.requirement("CRON-1")
-def test_daily_event_is_scheduled_after_connect(connected, wp, evidence):
-    events = [e for e in wp.state()["cron"] if e["hook"] == "igny8_sync_site_structure"]
-    evidence.json("igny8 cron events", events)
+def test_daily_event_is_scheduled_after_connect(connected, igny8_wp, igny8_evidence):
+    events = [e for e in igny8_wp.state()["cron"] if e["hook"] == "igny8_sync_site_structure"]
+    igny8_evidence.json("igny8 cron events", events)
     assert len(events) == 1 and events[0]["schedule"] == "daily", f"expected one daily igny8_sync_site_structure, found {events}"
 
 
 @pytest.mark.requirement("CRON-2")
-def test_daily_event_sends_changed_counts(connected, wp, backend, evidence):
-    wp.create_posts([{"post_type": "book", "title": "Added later"}, {"post_type": "page", "title": "Added page"}])
-    ran = wp.run_cron("igny8_sync_site_structure")
+def test_daily_event_sends_changed_counts(connected, igny8_wp, igny8_backend, igny8_evidence):
+    igny8_wp.create_posts([{"post_type": "book", "title": "Added later"}, {"post_type": "page", "title": "Added page"}])
+    ran = igny8_wp.run_cron("igny8_sync_site_structure")
     assert ran == ["igny8_sync_site_structure"]
-    wordpress = wp.state()["wordpress"]
-    served = backend.content_types(connected.integration_id).json()
+    wordpress = igny8_wp.state()["wordpress"]
+    served = igny8_backend.content_types(connected.integration_id).json()
     for slug in ("book", "page"):
         assert served["post_types"][slug]["count"] == wordpress["post_types"][slug]["count"], f"{slug} count was not updated by the daily event"
 
 
 @pytest.mark.requirement("CRON-3", "CRON-1")
-def test_deactivation_removes_the_daily_event(connected, wp, evidence):
-    assert wp.set_plugin_active(False) is False
-    after_deactivation = wp.state()["cron"]
-    assert wp.set_plugin_active(True) is True
-    after_activation = wp.state()["cron"]
-    evidence.json("cron after deactivation", after_deactivation)
-    evidence.json("cron after reactivation", after_activation)
+def test_deactivation_removes_the_daily_event(connected, igny8_wp, igny8_evidence):
+    assert igny8_wp.set_plugin_active(False) is False
+    after_deactivation = igny8_wp.state()["cron"]
+    assert igny8_wp.set_plugin_active(True) is True
+    after_activation = igny8_wp.state()["cron"]
+    igny8_evidence.json("cron after deactivation", after_deactivation)
+    igny8_evidence.json("cron after reactivation", after_activation)
     assert after_deactivation == [], f"igny8 events survive deactivation: {after_deactivation}"
     assert [e["hook"] for e in after_activation] == ["igny8_sync_site_structure"], "reactivating a connected plugin does not reschedule"
 
 
 @pytest.mark.requirement("PERF-1", "PERF-2")
-def test_sync_and_read_within_the_design_notes_figures(connected, wp, backend, evidence):
+def test_sync_and_read_within_the_design_notes_figures(connected, igny8_wp, igny8_backend, igny8_evidence):
     """Ceilings from the design note (~550 ms, ~200 ms), one timing each; benchmarks/ measures properly."""
     start = time.monotonic()
-    wp.run_cron("igny8_sync_site_structure")
+    igny8_wp.run_cron("igny8_sync_site_structure")
     sync = time.monotonic() - start
     start = time.monotonic()
-    backend.content_types(connected.integration_id)
+    igny8_backend.content_types(connected.integration_id)
     read = time.monotonic() - start
-    evidence.json("seconds", {"cron sync (WordPress -> backend, through wp HTTP)": sync, "content-types read": read})
+    igny8_evidence.json("seconds", {"cron sync (WordPress -> backend, through wp HTTP)": sync, "content-types read": read})
     assert sync < 0.55 and read < 0.2

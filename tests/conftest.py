@@ -21,3 +21,5 @@ if not os.environ.get("DATABASE_URL"):
 import django  # noqa: E402  (settings must be in the environment first)
 
 django.setup()
+
+pytest_plugins = ["pytester"]  # the harness's pytest plugin is checked on small generated suites

@@ -2,7 +2,8 @@
 
 from harness import results
 from harness.evidence import Evidence
-from harness.report import write_report
+from harness.options import RunOptions
+from harness.outputs import report_html, results_json
 
 
 def _exchange(n):
@@ -31,7 +32,9 @@ def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):
         results.TestResult("scenarios/t.py::test_p", "test_p", ["CONN-1"], status=results.PASS, evidence=passing.items),
     ]
     run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
-    doc = write_report(run_dir, run, tests)
+    doc = results.document(run, tests)
+    for output in (results_json.OUTPUT, report_html.OUTPUT):
+        output.write(doc, run_dir, RunOptions())
     html = (run_dir / "report.html").read_text()
     assert doc["run"]["verdict"] == results.FAIL
     assert "the backend holds no structure" in html and "./igny8 run x" in html

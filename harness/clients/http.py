@@ -1,23 +1,27 @@
 """HTTP with evidence: every exchange is recorded, secrets masked, for the report (issue #4)."""
 
+from __future__ import annotations
+
 import json
 import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import requests
 
-from ..stack.project import mask
+from ..masking import mask
 
 
 class RecordingSession(requests.Session):
     """A requests.Session that keeps a masked transcript of its exchanges."""
 
-    def __init__(self, secrets=(), timeout=30):
+    def __init__(self, secrets: Iterable[str] = (), timeout: float = 30) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
         self.timeout = timeout
-        self.exchanges = []
+        self.exchanges: list[dict[str, Any]] = []
 
-    def request(self, method, url, *args, **kwargs):
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         # requests lets REQUESTS_CA_BUNDLE override Session.verify (psf/requests#3829): pass it per request.
         kwargs.setdefault("verify", self.verify)
@@ -26,7 +30,7 @@ class RecordingSession(requests.Session):
         self.exchanges.append(self._record(response, time.monotonic() - start))
         return response
 
-    def _record(self, response, seconds):
+    def _record(self, response: requests.Response, seconds: float) -> dict[str, Any]:
         request = response.request
         body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else (request.body or "")
         return {
@@ -35,16 +39,16 @@ class RecordingSession(requests.Session):
             "seconds": round(seconds, 4),
         }
 
-    def take_exchanges(self):
+    def take_exchanges(self) -> list[dict[str, Any]]:
         taken, self.exchanges = self.exchanges, []
         return taken
 
 
-def _headers(headers):
+def _headers(headers: Mapping[str, str]) -> str:
     return "\n".join(f"{k}: {'Bearer …(masked)' if k.lower() == 'authorization' else v}" for k, v in headers.items())
 
 
-def _pretty(text, limit=20000):
+def _pretty(text: str, limit: int = 20000) -> str:
     try:
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except (ValueError, TypeError):

@@ -1,6 +1,10 @@
 """The backend's Content Types tab, read in a real browser (Playwright, Debian's Chromium)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+
+from playwright.sync_api import Page
 
 
 @dataclass
@@ -11,11 +15,11 @@ class Row:
 
 
 class ContentTypesTab:
-    def __init__(self, page, backend_url, site_id=1):
+    def __init__(self, page: Page, backend_url: str, site_id: int = 1) -> None:
         self.page = page
         self.url = f"{backend_url}/sites/{site_id}/content-types/"
 
-    def open_as(self, username, password):
+    def open_as(self, username: str, password: str) -> ContentTypesTab:
         """Goes to the tab as a person would: sent to the login form first, then back to the tab."""
         self.page.goto(self.url)
         self.redirected_to_login = "/accounts/login/" in self.page.url
@@ -26,14 +30,14 @@ class ContentTypesTab:
             self.page.wait_for_url(self.url)
         return self
 
-    def text(self, testid):
+    def text(self, testid: str) -> str:
         return self.page.get_by_test_id(testid).inner_text().strip()
 
-    def rows(self, kind):
+    def rows(self, kind: str) -> dict[str, Row]:
         """{slug: Row} for kind "post-type" or "taxonomy", as the page shows them."""
         found = {}
         for row in self.page.locator(f"tr[data-testid^='{kind}-']").all():
-            slug = row.get_attribute("data-testid")[len(kind) + 1 :]
+            slug = (row.get_attribute("data-testid") or "")[len(kind) + 1 :]
             found[slug] = Row(
                 label=row.get_by_test_id("label").inner_text().strip(),
                 count=int(row.get_by_test_id("count").inner_text()),
@@ -41,5 +45,5 @@ class ContentTypesTab:
             )
         return found
 
-    def screenshot(self):
+    def screenshot(self) -> bytes:
         return self.page.screenshot(full_page=True)

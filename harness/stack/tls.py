@@ -1,5 +1,7 @@
 """The stack's TLS material: a throwaway CA (trustme) and a server certificate for the backend."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import trustme
@@ -8,7 +10,7 @@ import trustme
 SERVER_NAMES = ["api.igny8.test", "localhost", "127.0.0.1"]
 
 
-def ensure(directory: Path):
+def ensure(directory: Path) -> Path:
     """Writes ca.pem, server.pem and server.key once per stack; returns the CA's path."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_path = directory / "ca.pem"

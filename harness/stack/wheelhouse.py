@@ -4,6 +4,8 @@ Inside a container PyPI may fail TLS verification (a proxy's CA lives only on th
 image installs with --no-index from this folder. The backend image is bookworm's Python 3.11.
 """
 
+from __future__ import annotations
+
 import hashlib
 import platform
 import subprocess
@@ -21,7 +23,7 @@ TARGET = ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"
 ]
 
 
-def ensure():
+def ensure() -> Path:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
     stamp = WHEELHOUSE / ".requirements-sha256"
     if stamp.exists() and stamp.read_text() == digest:

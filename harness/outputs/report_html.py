@@ -1,13 +1,20 @@
-"""Writes a run's results: results.json (the data) and report.html (for a person), side by side."""
+"""report.html: one self-contained page for a person, for one run or several side by side
+(`igny8 report A B`), rendered with jinja2 from reports/templates/report.html.j2."""
+
+from __future__ import annotations
 
 import base64
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import results, spec
+from ..options import RunOptions
+from .base import FileOutput
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
 STATUS_CLASS = {
@@ -20,7 +27,7 @@ STATUS_CLASS = {
 }
 
 
-def _environment(page_dir):
+def _environment(page_dir: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["status_class"] = lambda status: STATUS_CLASS.get(status, "notrun")
     env.filters["data_uri"] = lambda path: "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
@@ -29,7 +36,7 @@ def _environment(page_dir):
     return env
 
 
-def _content(entry, limit=20000):
+def _content(entry: dict[str, Any], limit: int = 20000) -> str:
     """An evidence item's text, from its file when it has one."""
     text = entry.get("text")
     if text is None and entry.get("path") and Path(entry["path"]).exists():
@@ -38,20 +45,7 @@ def _content(entry, limit=20000):
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 
-def running_system(report_dir):
-    """What the stacks said they run (written by the stack_info fixture), merged over workers."""
-    found = [json.loads(p.read_text()) for p in sorted(report_dir.glob("stack-*.json"))]
-    return found[0] if found else {}
-
-
-def write_report(report_dir, run, tests, unclaimed=frozenset()):
-    run = {**run, "system": running_system(report_dir)}
-    doc = results.write(report_dir / "results.json", run, tests, unclaimed)
-    render_html(report_dir / "report.html", [doc])
-    return doc
-
-
-def history(runs_root, limit=30):
+def history(runs_root: Path, limit: int = 30) -> list[dict[str, Any]]:
     """Requirement counts per status of the runs in one folder, oldest first, for the chart."""
     points = []
     for results_file in runs_root.glob("*/results.json"):
@@ -64,18 +58,28 @@ def history(runs_root, limit=30):
     return sorted(points, key=lambda p: p["started"])[-limit:]
 
 
-def load(run_dir):
+def load(run_dir: Path | str) -> dict[str, Any]:
     path = Path(run_dir) / "results.json"
     if not path.exists():
         raise FileNotFoundError(f"{run_dir} has no results.json: is it a run folder (reports/<run-id>/)?")
-    return json.loads(path.read_text())
+    doc: dict[str, Any] = json.loads(path.read_text())
+    return doc
 
 
-def render_html(path, docs, runs_root=None):
+def render_html(path: Path, docs: Sequence[dict[str, Any]], runs_root: Path | None = None) -> Path:
     """One self-contained page for one run or several side by side (the first is the headline)."""
-    areas = spec.areas()
     counts = [{s: sum(1 for t in d["tests"] if t["status"] == s) for s in STATUS_CLASS} for d in docs]
     points = history(runs_root or path.parent.parent)
     template = _environment(path.parent).get_template("report.html.j2")
-    path.write_text(template.render(docs=docs, areas=areas, counts=counts, statuses=list(STATUS_CLASS), history=points))
+    path.write_text(template.render(docs=docs, areas=spec.areas(), counts=counts, statuses=list(STATUS_CLASS), history=points))
     return path
+
+
+class ReportHtml(FileOutput):
+    name, filename = "report", "report.html"
+
+    def write(self, doc: dict[str, Any], run_dir: Path, options: RunOptions) -> None:
+        render_html(run_dir / self.filename, [doc])
+
+
+OUTPUT = ReportHtml()

@@ -1,0 +1,69 @@
+"""Checks by name: what a property test runs on each example, and what `igny8 repro` runs again on
+a recorded one. A check is registered once, with the decorator, where it is written:
+
+    @check("api-valid", needs="backend")
+    def check_valid_payload(ctx: CheckContext, payload: dict) -> None: ...
+
+and found by name everywhere else (`checks.get("api-valid")`). Each raises AssertionError
+saying what broke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .clients.backend import BackendClient
+    from .clients.wordpress import WordPressClient
+    from .target import BackendTarget
+
+# What must hold before a check runs: a site connected through wp-admin, an integration connected
+# through the API, or nothing (the check makes its own start, as the stateful model does).
+Needs = Literal["wordpress", "backend", "nothing"]
+
+
+@dataclass
+class CheckContext:
+    backend: BackendClient
+    integration_id: int
+    wp: WordPressClient | None = None
+    target: BackendTarget | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    needs: Needs
+    run: Callable[[CheckContext, Any], None]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, needs: Needs) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
+    def register(function: Callable[[CheckContext, Any], None]) -> Callable[[CheckContext, Any], None]:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} is registered twice")
+        CHECKS[name] = Check(name, needs, function)
+        return function
+
+    return register
+
+
+def get(name: str) -> Check:
+    _load_all()
+    if name not in CHECKS:
+        raise LookupError(f"no check named {name!r}; there are: {', '.join(sorted(CHECKS))}")
+    return CHECKS[name]
+
+
+def names() -> list[str]:
+    _load_all()
+    return sorted(CHECKS)
+
+
+def _load_all() -> None:
+    """The modules that register checks: importing them fills CHECKS."""
+    from . import properties, stateful  # noqa: F401

@@ -1,0 +1,154 @@
+"""The run options, declared once. The command line (`igny8 run`, `up`, ...), pytest's
+`--igny8-*` options, the runner that starts pytest, and the repro command a failure prints are all
+made from this table: adding an option is adding one row here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .profiles import DEFAULT_PROFILE, PROFILES
+from .stack.config import DEFAULT_WORDPRESS, REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, WORDPRESS_SUITES
+
+PYTEST_PREFIX = "igny8_"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # python name; --name on the command line, --igny8-name in pytest
+    help: str
+    default: Any = None
+    flag: bool = False  # a switch: present or not
+    choices: Callable[[], Sequence[str]] | None = None
+    metavar: str | None = None
+    commands: tuple[str, ...] = ("run",)  # the igny8 subcommands that offer it
+    to_pytest: bool = True  # reaches the conformance run as --igny8-<name>
+    in_repro: bool = True  # a non-default value is repeated in the repro command a failure prints
+    secret: bool = False  # repeated as '…' (a DSN holds a password)
+
+    def __post_init__(self) -> None:
+        if self.flag:
+            object.__setattr__(self, "default", False)  # a switch is off unless given
+
+    @property
+    def cli_flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def pytest_flag(self) -> str:
+        return "--" + (PYTEST_PREFIX + self.name).replace("_", "-")
+
+    @property
+    def dest(self) -> str:
+        return PYTEST_PREFIX + self.name
+
+    def argparse_kwargs(self) -> dict[str, Any]:
+        if self.flag:
+            return {"action": "store_true", "help": self.help}
+        kwargs: dict[str, Any] = {"default": self.default, "help": self.help, "metavar": self.metavar}
+        if self.choices:
+            kwargs["choices"] = sorted(self.choices())
+            kwargs.pop("metavar")
+        return kwargs
+
+
+STACK_COMMANDS = ("run", "up")
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "wp",
+        f"WordPress version (default {DEFAULT_WORDPRESS})",
+        DEFAULT_WORDPRESS,
+        choices=lambda: list(WORDPRESS_SUITES),
+        commands=(*STACK_COMMANDS, "selftest"),
+    ),
+    Option("plugin", "the plugin directory to test (default: the reference plugin)", str(REFERENCE_PLUGIN), metavar="DIR", commands=STACK_COMMANDS),
+    Option("backend_image", "a backend image to run instead of the reference one", REFERENCE_BACKEND_IMAGE, metavar="IMAGE", commands=STACK_COMMANDS),
+    Option("stack", "attach to this running stack instead of making one", metavar="NAME", commands=("run", "repro"), in_repro=False),
+    Option("keep", "leave the stack running afterwards", flag=True, commands=("run", "repro"), in_repro=False),
+    Option("manifest", "capability manifest (default: igny8-conformance.json in the plugin directory)", metavar="FILE"),
+    Option("baseline", "known failures (YAML): the run fails only on failures not listed", metavar="FILE"),
+    Option("profile", f"property-based effort (default {DEFAULT_PROFILE})", DEFAULT_PROFILE, choices=lambda: list(PROFILES)),
+    Option("requirements", "only tests that check one of these comma-separated requirement IDs", metavar="IDS"),
+    Option("backend_url", "check a backend the harness does not start (its key: IGNY8_BACKEND_KEY); no WordPress", metavar="URL"),
+    Option("backend_key_file", "with --backend-url: a file holding its API key", metavar="FILE"),
+    Option("backend_ca", "with --backend-url: the CA its certificate chains to (default: the system's)", metavar="FILE"),
+    Option("backend_dsn", "with --backend-url: its PostgreSQL, to check what it stores", metavar="DSN", secret=True),
+    Option("no_allure_html", "skip the Allure 3 HTML report (needs Node)", flag=True, in_repro=False),
+    Option("report_dir", "write results.json, evidence and every report here", metavar="DIR", commands=(), in_repro=False),
+)
+BY_NAME = {option.name: option for option in OPTIONS}
+
+
+class RunOptions(Mapping[str, Any]):
+    """The value of every option, by name; unset ones hold their default."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(BY_NAME))
+        if unknown:
+            raise KeyError(f"unknown run options {unknown}; see harness/options.py")
+        self._values = {o.name: values.get(o.name, o.default) for o in OPTIONS}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **changes: Any) -> RunOptions:
+        return RunOptions({**self._values, **changes})
+
+    def changed(self) -> dict[str, Any]:
+        """The options whose value differs from the default."""
+        return {name: value for name, value in self._values.items() if value not in (BY_NAME[name].default, None, False)}
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> RunOptions:
+        return cls({o.name: getattr(args, o.name) for o in OPTIONS if hasattr(args, o.name)})
+
+    @classmethod
+    def from_pytest(cls, config: pytest.Config) -> RunOptions:
+        return cls({o.name: config.getoption(o.dest) for o in OPTIONS if o.to_pytest})
+
+
+def add_to_parser(parser: argparse.ArgumentParser, command: str) -> None:
+    for option in OPTIONS:
+        if command in option.commands:
+            parser.add_argument(option.cli_flag, dest=option.name, **option.argparse_kwargs())
+
+
+def add_to_pytest(group: Any) -> None:  # pytest's OptionGroup
+    for option in OPTIONS:
+        if option.to_pytest:
+            group.addoption(option.pytest_flag, dest=option.dest, **option.argparse_kwargs())
+
+
+def pytest_args(options: RunOptions) -> list[str]:
+    """What the runner passes to pytest for these values (defaults are pytest's defaults too)."""
+    args = []
+    for name, value in options.changed().items():
+        option = BY_NAME[name]
+        if option.to_pytest:
+            args.append(option.pytest_flag if option.flag else f"{option.pytest_flag}={value}")
+    return args
+
+
+def command_line(command: str, options: RunOptions, positional: Iterable[str] = ()) -> str:
+    """`./igny8 <command> ...` that repeats these values (secrets as '…'), for a person to paste."""
+    parts = ["./igny8", command]
+    for name, value in options.changed().items():
+        option = BY_NAME[name]
+        if not option.in_repro or command not in option.commands:
+            continue
+        parts += [option.cli_flag] if option.flag else [option.cli_flag, "'…'" if option.secret else shlex.quote(str(value))]
+    return " ".join([*parts, *(shlex.quote(p) for p in positional)])

@@ -1,0 +1,55 @@
+"""allure-report/: the Allure 3 HTML report (npm `allure`), generated when Node is present. A
+missing Node or a failed npm install costs a warning, never the run: report.html is always there."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ..options import RunOptions
+from ..progress import say, step
+from ..stack.base_image import CACHE
+from .base import FileOutput
+
+HOME = CACHE / "allure"
+BINARY = HOME / "node_modules" / ".bin" / "allure"
+
+
+def installed() -> bool:
+    if BINARY.exists():
+        return True
+    if not (shutil.which("node") and shutil.which("npm")):
+        say("Node is not installed: no Allure HTML report (allure-results/ is written all the same)")
+        return False
+    HOME.mkdir(parents=True, exist_ok=True)
+    with step("installing Allure 3 from npm (once)"):
+        result = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "allure@3"], cwd=HOME, capture_output=True, text=True)
+    if result.returncode:
+        say(f"npm could not install allure: {result.stderr.strip()[-300:]}")
+        return False
+    return True
+
+
+def generate(results: Path, output: Path, name: str) -> Path | None:
+    """The HTML report of an allure-results folder, or None (with a warning) when it cannot be made."""
+    if not results.exists() or not installed():
+        return None
+    command = [str(BINARY), "generate", str(results), "--output", str(output), "--report-name", name]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        say(f"allure generate failed: {result.stderr.strip()[-300:]}")
+        return None
+    return output
+
+
+class AllureHtml(FileOutput):
+    name, filename = "allure", "allure-report/index.html"
+
+    def write(self, doc: dict[str, Any], run_dir: Path, options: RunOptions) -> None:
+        if not options["no_allure_html"]:
+            generate(run_dir / "allure-results", run_dir / "allure-report", f"IGNY8 conformance {run_dir.name}")
+
+
+OUTPUT = AllureHtml()

@@ -1,0 +1,1 @@
+"""The test stack: images, TLS material, the compose project, faults, tenants and sweeping."""

@@ -1,0 +1,49 @@
+"""The compose project of one stack: its services, and the 0600 env file that gives compose every
+value of wordpress-stack/compose.yaml (names, labels, paths, secrets)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+from . import base_image
+from .config import PLUGIN_HTTP_TIMEOUT, StackConfig
+from .revision import source_revision
+from .secrets import Secrets, write_private
+
+WP_ADMIN_USER = "admin"
+BACKEND_USER = "qa"
+
+
+def services_to_build(config: StackConfig) -> list[str]:
+    # A backend image given by the user is used as it is, never rebuilt over.
+    return ["mariadb", "wordpress", "postgres", "api"] + (["backend"] if config.builds_backend else [])
+
+
+def write_env_file(name: str, config: StackConfig, secrets: Secrets, state_dir: Path) -> Path:
+    env = {
+        "IGNY8_STACK": name,
+        "IGNY8_KEEP": "1" if config.keep else "0",
+        "IGNY8_OWNER": f"{socket.gethostname()}:{os.getpid()}",
+        "IGNY8_BASE_IMAGE": base_image.name("bookworm"),
+        "IGNY8_WP_BASE_IMAGE": base_image.name(config.suite),
+        "IGNY8_WP_SUITE": config.suite,
+        "IGNY8_PLUGIN_DIR": config.plugin_dir,
+        "IGNY8_BACKEND_IMAGE": config.backend_image,
+        "IGNY8_TLS_DIR": str(state_dir / "tls"),
+        "IGNY8_REVISION": source_revision(),
+        "IGNY8_API_KEY": secrets.api_key,
+        "IGNY8_WP_ADMIN_USER": WP_ADMIN_USER,
+        "IGNY8_WP_ADMIN_PASSWORD": secrets.wp_admin_password,
+        "IGNY8_BACKEND_USER": BACKEND_USER,
+        "IGNY8_BACKEND_USER_PASSWORD": secrets.backend_user_password,
+        "IGNY8_TEST_CONTROL_TOKEN": secrets.test_control_token,
+        "IGNY8_WP_DB_PASSWORD": secrets.wp_db_password,
+        "IGNY8_POSTGRES_PASSWORD": secrets.postgres_password,
+        "IGNY8_DJANGO_SECRET_KEY": secrets.django_secret_key,
+        "IGNY8_WP_SALT": secrets.wp_salt,
+        "IGNY8_HTTP_TIMEOUT": str(PLUGIN_HTTP_TIMEOUT),
+    }
+    return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))

@@ -1,0 +1,239 @@
+"""One test stack: a compose project with its own name, labels, secrets, ports and TLS material.
+
+with running_stack(StackConfig()) as stack:      # made, up, and removed afterwards
+    stack.urls.wordpress, stack.secrets.api_key, stack.postgres_dsn
+with running_stack(config, attach="igny8-ab12cd") as stack:   # a running one, left as it was
+"""
+
+from __future__ import annotations
+
+import json
+import secrets as random
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..progress import say, step
+from . import base_image, tls, wheelhouse
+from .compose import BACKEND_USER, WP_ADMIN_USER, services_to_build, write_env_file
+from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig
+from .engine import ComposeProject, Engine, ensure_engine
+from .faults import Faults
+from .revision import source_revision
+from .secrets import Secrets
+from .tenants import Tenant, Tenants
+
+STATE_ROOT = base_image.CACHE / "stacks"
+
+
+@dataclass(frozen=True)
+class Urls:
+    wordpress: str
+    backend: str  # from the host
+    backend_for_plugin: str = "https://api.igny8.test"
+    postgres_port: int = 0
+
+
+class Stack:
+    WP_ADMIN_USER = WP_ADMIN_USER
+    BACKEND_USER = BACKEND_USER
+
+    def __init__(self, name: str, config: StackConfig, secrets: Secrets) -> None:
+        self.name, self.config, self.secrets = name, config, secrets
+        self.state_dir = STATE_ROOT / name
+        self._urls: Urls | None = None
+        self._project: ComposeProject | None = None
+
+    # ---- making and finding stacks ------------------------------------------------------------
+
+    @classmethod
+    def create(cls, config: StackConfig | None = None, name: str | None = None) -> Stack:
+        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets())
+        stack._save()
+        return stack
+
+    @classmethod
+    def attach(cls, name: str) -> Stack:
+        state = STATE_ROOT / name / "stack.json"
+        if not state.exists():
+            known = ", ".join(cls.known()) or "none"
+            raise LookupError(f"No stack named {name!r} here (known stacks: {known}).")
+        saved = json.loads(state.read_text())
+        return cls(name, StackConfig(**saved["config"]), Secrets.load(STATE_ROOT / name / "secrets.json"))
+
+    @classmethod
+    def known(cls) -> list[str]:
+        return sorted(p.parent.name for p in STATE_ROOT.glob("*/stack.json")) if STATE_ROOT.exists() else []
+
+    def _save(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        record = {"name": self.name, "config": asdict(self.config), "created": datetime.now(UTC).isoformat()}
+        (self.state_dir / "stack.json").write_text(json.dumps(record, indent=2))
+        self.secrets.save(self.state_dir / "secrets.json")
+        self._project = None  # the env file follows the config
+
+    # ---- compose --------------------------------------------------------------------------------
+
+    @property
+    def project(self) -> ComposeProject:
+        if self._project is None:
+            env_file = write_env_file(self.name, self.config, self.secrets, self.state_dir)
+            self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent)
+        return self._project
+
+    @property
+    def faults(self) -> Faults:
+        return Faults(self.project)
+
+    @property
+    def tenants(self) -> Tenants:
+        return Tenants(self.project)
+
+    def up(self) -> Stack:
+        """Builds what is missing, starts every service and waits until all are healthy."""
+        ensure_engine()
+        base_image.ensure("bookworm")
+        base_image.ensure(self.config.suite)
+        if self.config.builds_backend:
+            wheelhouse.ensure()
+        tls.ensure(self.state_dir / "tls")
+        with step(f"building images for {self.name} (cached layers make this quick)"):
+            self.project.build(services_to_build(self.config))
+        with step(f"starting {self.name} and waiting for every service to be healthy"):
+            self.project.up()
+        self._urls = None
+        return self
+
+    def replace(self, plugin_dir: str | None = None, backend_image: str | None = None) -> None:
+        """Swaps the plugin or the backend image of a running stack: only what changed is recreated."""
+        if plugin_dir:
+            self.config.plugin_dir = str(Path(plugin_dir).resolve())
+        if backend_image:
+            self.config.backend_image = backend_image
+        self._save()
+        self.project.up()
+        self._urls = None
+
+    def down(self) -> None:
+        with step(f"removing {self.name} (containers, network, volumes)"):
+            self.project.down()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def status(self) -> list[dict[str, str | None]]:
+        return self.project.services()
+
+    def logs(self, *services: str, tail: str | None = None) -> str:
+        return self.project.logs(services, tail=tail)
+
+    def seed_tenant(self, account: str) -> Tenant:
+        return self.tenants.create(account)
+
+    # ---- where things are -----------------------------------------------------------------------
+
+    @property
+    def urls(self) -> Urls:
+        if self._urls is None:
+            wp, api, pg = self.project.port("wordpress", 80), self.project.port("api", 443), self.project.port("postgres", 5432)
+            if not (wp and api and pg):
+                raise RuntimeError(f"{self.name} is not running (no published ports); `igny8 up --name {self.name}` starts it")
+            self._urls = Urls(wordpress=f"http://127.0.0.1:{wp}", backend=f"https://127.0.0.1:{api}", postgres_port=pg)
+        return self._urls
+
+    @property
+    def ca_path(self) -> Path:
+        return self.state_dir / "tls" / "ca.pem"
+
+    @property
+    def postgres_dsn(self) -> str:
+        return f"postgresql://postgres:{self.secrets.postgres_password}@127.0.0.1:{self.urls.postgres_port}/igny8"
+
+    # ---- as a BackendTarget (harness.target) ---------------------------------------------------
+
+    @property
+    def backend_url(self) -> str:
+        return self.urls.backend
+
+    @property
+    def backend_url_for_plugin(self) -> str:
+        return self.urls.backend_for_plugin
+
+    @property
+    def api_key(self) -> str:
+        return self.secrets.api_key
+
+    @property
+    def database_dsn(self) -> str | None:
+        return self.postgres_dsn
+
+    @property
+    def secret_values(self) -> list[str]:
+        return self.secrets.all()
+
+    @property
+    def backend_label(self) -> str:
+        return self.config.backend_image
+
+    @property
+    def expected_revision(self) -> str | None:
+        """The revision the backend must answer: known only for the reference built from this checkout."""
+        return source_revision() if self.config.backend_image == REFERENCE_BACKEND_IMAGE else None
+
+    def describe(self, show_secrets: bool = False) -> str:
+        """What a person needs to use the stack by hand."""
+        shown: Callable[[str], str] = (lambda v: v) if show_secrets else (lambda v: f"{v[:4]}…")
+        u = self.urls
+        return "\n".join(
+            [
+                f"stack        {self.name}  (WordPress {self.config.wordpress} on {self.config.suite}; plugin {self.config.plugin_dir})",
+                f"wp-admin     {u.wordpress}/wp-admin/   user {self.WP_ADMIN_USER}  password {shown(self.secrets.wp_admin_password)}",
+                f"backend      {u.backend}/  (CA: {self.ca_path}); the plugin reaches it as {u.backend_for_plugin}",
+                f"content tab  {u.backend}/sites/1/content-types/   user {self.BACKEND_USER}  password {shown(self.secrets.backend_user_password)}",
+                f"API key      {shown(self.secrets.api_key)}",
+                f"postgres     127.0.0.1:{u.postgres_port}  user postgres  password {shown(self.secrets.postgres_password)}",
+                "" if show_secrets else "(secrets masked: `igny8 status --show-secrets` prints them)",
+            ]
+        ).rstrip()
+
+
+@contextmanager
+def running_stack(
+    config: StackConfig | None = None,
+    *,
+    attach: str | None = None,
+    keep: bool = False,
+    shown: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> Iterator[Stack]:
+    """The one way to have a stack for a block of work: an attached one is left as it was; a new
+    one is built, started and, unless kept, removed afterwards, whatever happens inside.
+    `shown` wraps the slow steps (pytest uses it to show progress while it captures output)."""
+    if attach:
+        yield Stack.attach(attach)
+        return
+    config = config or StackConfig()
+    config.keep = keep
+    stack = Stack.create(config)
+    try:
+        with shown():
+            stack.up()
+        yield stack
+    except BaseException:
+        with shown():
+            _finish(stack, keep, quietly=True)  # the failure that got us here is the one to report
+        raise
+    with shown():
+        _finish(stack, keep)
+
+
+def _finish(stack: Stack, keep: bool, quietly: bool = False) -> None:
+    if keep:
+        say(f"left running: {stack.name} (`igny8 status {stack.name}`, `igny8 down {stack.name}`)")
+        return
+    try:
+        stack.down()
+    except Exception as exc:
+        if not quietly:
+            raise
+        say(f"could not remove {stack.name} ({exc}); `igny8 sweep` will")

@@ -1,0 +1,58 @@
+"""The run options come from one table: the command line, pytest's options, the runner's arguments
+and the repro command are all made from it, and each default is written once."""
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from harness import cli, options
+from harness.options import OPTIONS, RunOptions
+from harness.stack.config import DEFAULT_WORDPRESS
+
+HARNESS = Path(__file__).resolve().parent.parent / "harness"
+
+
+def _subparser(command: str) -> argparse.ArgumentParser:
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return subparsers.choices[command]
+
+
+@pytest.mark.parametrize("option", OPTIONS, ids=[o.name for o in OPTIONS])
+def test_every_option_reaches_each_command_that_offers_it_and_pytest(option, pytestconfig):
+    for command in option.commands:
+        assert option.cli_flag in _subparser(command).format_help(), f"igny8 {command} does not offer {option.cli_flag}"
+    if option.to_pytest:
+        assert pytestconfig.getoption(option.dest) == option.default, f"pytest does not know {option.pytest_flag}"
+
+
+def test_a_command_line_becomes_the_same_values_in_pytest():
+    args, _ = cli.build_parser().parse_known_args(["run", "--wp", "6.8", "--keep", "--baseline", "b.yaml", "--profile", "thorough"])
+    run = RunOptions.from_args(args)
+    assert run.changed() == {"wp": "6.8", "keep": True, "baseline": "b.yaml", "profile": "thorough"}
+    assert options.pytest_args(run) == ["--igny8-wp=6.8", "--igny8-keep", "--igny8-baseline=b.yaml", "--igny8-profile=thorough"]
+
+
+def test_the_repro_command_repeats_what_matters_and_never_a_secret():
+    run = RunOptions({"wp": "6.8", "stack": "igny8-abc", "backend_dsn": "postgresql://u:pw@h/db", "plugin": "/p lugin"})
+    line = options.command_line("run", run, ["scenarios/t.py::test_x[a b]"])
+    assert line == "./igny8 run --wp 6.8 --plugin '/p lugin' --backend-dsn '…' 'scenarios/t.py::test_x[a b]'"
+    assert "pw" not in line and "--stack" not in line
+
+
+def test_an_unknown_option_is_refused_by_name():
+    with pytest.raises(KeyError, match="unknown run options"):
+        RunOptions({"wordpress": "6.1"})
+
+
+def test_a_choice_outside_the_table_is_refused_with_the_choices():
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["run", "--wp", "4.9"])
+
+
+def test_each_default_is_written_once():
+    """The default WordPress version is a literal in one file of the harness: the stack's config."""
+    places = [p.relative_to(HARNESS) for p in HARNESS.rglob("*.py") if re.search(rf"[\"']{re.escape(DEFAULT_WORDPRESS)}[\"']", p.read_text())]
+    assert places == [Path("stack/config.py")], f"the default WordPress version is written in {places}"
