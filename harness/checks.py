@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .clients.backend import BackendClient
+    from .clients.settings_page import SettingsPage
     from .clients.wordpress import WordPressClient
+    from .observer import Observer
     from .target import BackendTarget
 
 # What must hold before a check runs: a site connected through wp-admin, an integration connected
@@ -26,9 +28,10 @@ Needs = Literal["wordpress", "backend", "nothing"]
 
 @dataclass
 class CheckContext:
-    backend: BackendClient
-    integration_id: int
+    backend: BackendClient  # with the key of the tenant under test
+    observer: Observer | None = None
     wp: WordPressClient | None = None
+    settings: SettingsPage | None = None
     target: BackendTarget | None = None
 
 

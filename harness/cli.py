@@ -4,8 +4,6 @@ The options shared with the conformance run come from harness.options (one table
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,28 +25,16 @@ def cmd_spec(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    """The tests: the harness's and the backend's own (tests/), the types of harness/, the
-    conformance suite against the reference stack, then the self-test (every mutant must be
-    caught). Ends with one total line."""
-    from . import devdb
-    from .selftest import selftest
+    """The tests (harness.testplan), ending with one total line."""
+    from . import testplan
+    from .stack.engine import ensure_engine
     from .totals import Totals
 
     totals = Totals()
-    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
-    print("== the harness's and the backend's tests (tests/)", flush=True)
-    junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
-    status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *args.pytest_args], cwd=ROOT, env=env)
-    totals.add_junit(junit)
-    print("== the harness's types (mypy harness/)", flush=True)
-    typed = subprocess.call([sys.executable, "-m", "mypy", "harness"], cwd=ROOT)
-    totals.add_check("mypy", typed == 0)
-    status = status or typed
+    status = testplan.unit(args.pytest_args, totals)
     if not args.unit:
-        print("== the conformance suite against the reference stack (scenarios/)", flush=True)
-        status = run_and_report(RunOptions(), on_run_dir=totals.add_run) or status
-        print("== the self-test: the suite against each mutant (reference/mutants/)", flush=True)
-        status = selftest(on_result=totals.add_mutants) or status
+        ensure_engine()
+        status = testplan.conformance(totals) or status
     print(totals.line())
     return status
 
@@ -80,7 +66,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from .stack.engine import ensure_engine
 
     ensure_engine()
-    return selftest(args.mutants or None, wp=args.wp)
+    return selftest(args.mutants or None, wp=args.wp, full=args.full)
 
 
 def cmd_mutant(args: argparse.Namespace) -> int:
@@ -232,8 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="reports/comparison.html")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught by the requirement it breaks")
+    p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught on target (a requirement it names fails)")
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
+    p.add_argument("--full", action="store_true", help="the whole suite against every mutant (default: on-target tests first; the whole suite for survivors)")
     options.add_to_parser(p, "selftest")
     p.set_defaults(func=cmd_selftest)
 

@@ -39,6 +39,8 @@ class ResultCollector:
         result.evidence = props.get("igny8_evidence", result.evidence)
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
+        if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
+            result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
         outcome = _status(report, props)
         # A later phase may only make a result worse (a teardown error spoils a pass).
         if outcome is not None and (result.status in (results.NOT_RUN, results.PASS) or outcome != results.PASS):
@@ -51,9 +53,11 @@ class ResultCollector:
                 result.message = "passes now: its baseline entry can go"
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if results.incomplete_checks(list(self.tests.values())) and not self.options["allow_incomplete"] and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that could not make its checks is no pass
         if not self.options["report_dir"]:
             return
-        from .pytest_plugin import CLAIMED
+        from .pytest_plugin import MANIFEST
 
         run_dir = Path(self.options["report_dir"])
         system = running_system(run_dir)
@@ -61,7 +65,7 @@ class ResultCollector:
         for test in tests:
             if test.status in (results.FAIL, results.ERROR):
                 test.repro = f"./igny8 repro {shlex.quote(test.repro_file)}" if test.repro_file else self.repro_command(test.nodeid, system)
-        claimed: frozenset[str] = self.config.stash[CLAIMED]
+        claimed = self.config.stash[MANIFEST].capabilities
         run = {
             "id": run_dir.name,
             "started": self.started,
@@ -75,6 +79,18 @@ class ResultCollector:
         }
         doc = results.document(run, tests, manifest.unclaimed(claimed))
         outputs.write_all(doc, run_dir, self.options)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        missing = results.incomplete_checks(list(self.tests.values()))
+        if not missing:
+            return
+        reasons: dict[str, list[str]] = {}
+        for test in missing:
+            reasons.setdefault(test.incomplete, []).extend(test.requirements)
+        verdict = "allowed by --allow-incomplete" if self.options["allow_incomplete"] else "the run fails (--allow-incomplete accepts it)"
+        terminalreporter.section(f"INCOMPLETE: {len(missing)} checks could not be made; {verdict}", yellow=True)
+        for reason, ids in sorted(reasons.items()):
+            terminalreporter.line(f"{', '.join(sorted(set(ids)))}: {reason}")
 
     def repro_command(self, nodeid: str, system: dict[str, Any]) -> str:
         """One command that reruns one failed test on a fresh stack with the implementations that ran

@@ -6,22 +6,30 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from . import bystander
+from .bystander import Bystander
 from .checks import CheckContext
 from .clients.backend import BackendClient
+from .clients.settings_page import SettingsPage
 from .clients.wordpress import WordPressClient
 from .evidence import Evidence
 from .external import ExternalBackend
+from .manifest import PluginManifest
+from .observer import Observer
 from .options import RunOptions
 from .progress import say
-from .stack.config import StackConfig
-from .stack.stack import Stack, running_stack
+from .session import observer_for
+from .stack.stack import Stack, Wanted, running_stack
+from .stack.tenants import IntegrationChange, Tenant, TenantsUnavailable
+from .status import incomplete
 from .target import BackendTarget
 
 
@@ -36,6 +44,15 @@ def igny8_options(request: pytest.FixtureRequest) -> RunOptions:
 
 
 @pytest.fixture(scope="session")
+def igny8_plugin_manifest(request: pytest.FixtureRequest) -> PluginManifest:
+    """The plugin's manifest (spec/CONTRACT.md 1.1): its settings page, controls, main file, capabilities."""
+    from .pytest_plugin import MANIFEST
+
+    manifest: PluginManifest = request.config.stash[MANIFEST]
+    return manifest
+
+
+@pytest.fixture(scope="session")
 def igny8_backend_target(request: pytest.FixtureRequest, igny8_options: RunOptions) -> BackendTarget:
     """What the backend tests talk to: a --igny8-backend-url backend, or the stack's own."""
     o = igny8_options
@@ -46,32 +63,55 @@ def igny8_backend_target(request: pytest.FixtureRequest, igny8_options: RunOptio
 
 
 @pytest.fixture(scope="session")
-def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions) -> Iterator[Stack]:
-    """One stack per xdist worker: attached (--igny8-stack) or made, and removed unless --igny8-keep."""
+def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8_plugin_manifest: PluginManifest) -> Iterator[Stack]:
+    """One stack per xdist worker: made (and removed unless --igny8-keep), or attached (--igny8-stack)
+    with the plugin and backend the run names put in place."""
     o = igny8_options
     if o["backend_url"]:
         pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
-    config = StackConfig(wordpress=o["wp"], plugin_dir=o["plugin"], backend_image=o["backend_image"])
+    wanted = Wanted(o["wp"], o["plugin"], igny8_plugin_manifest.plugin_file if o["plugin"] else None, o["backend_image"])
     live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
     if not o["stack"]:
         with live():
             say(f"worker {_worker(request.config)}: a new stack")
-    with running_stack(config, attach=o["stack"], keep=o["keep"], shown=live) as stack:
+    with running_stack(wanted, attach=o["stack"], keep=o["keep"], shown=live) as stack:
         yield stack
 
 
 @pytest.fixture(scope="session")
+def igny8_observer(igny8_options: RunOptions, igny8_backend_target: BackendTarget) -> Observer | None:
+    """The backend's observer (spec/CONTRACT.md 2.2), or None when the run has none."""
+    return observer_for(igny8_backend_target, igny8_options["backend_observer"])
+
+
+@pytest.fixture
+def igny8_stored(request: pytest.FixtureRequest, igny8_observer: Observer | None) -> Observer:
+    """The observer, for a test that checks what the backend stores: without one, it is NOT APPLICABLE and incomplete."""
+    if igny8_observer is None:
+        incomplete(request.node, "needs the backend's observer and database (--backend-observer, --backend-dsn; spec/CONTRACT.md 2.2)")
+    return igny8_observer
+
+
+@pytest.fixture(scope="session")
+def igny8_tenant(igny8_backend_target: BackendTarget, igny8_report_dir: Path | None) -> Tenant:
+    """The tenant this run tests with: made for it (the seed command), or the one given (--backend-url).
+    Every reset and read of the backend is scoped to it."""
+    run = igny8_report_dir.name if igny8_report_dir else secrets.token_hex(3)
+    return igny8_backend_target.own_tenant(f"igny8 run {run}")
+
+
+@pytest.fixture(scope="session")
 def igny8_wp_session(igny8_stack: Stack) -> WordPressClient:
-    """WordPress, logged in to wp-admin once for the session."""
+    """WordPress, logged in to wp-admin as its administrator, once for the session."""
     client = WordPressClient.for_stack(igny8_stack)
     client.login()
     return client
 
 
 @pytest.fixture(scope="session")
-def igny8_backend_session(igny8_backend_target: BackendTarget) -> BackendClient:
-    """The backend's API (with the target's key) and its database, for the session."""
-    return BackendClient.for_target(igny8_backend_target)
+def igny8_backend_session(igny8_backend_target: BackendTarget, igny8_tenant: Tenant) -> BackendClient:
+    """The backend's API with the run's tenant's key, for the session."""
+    return BackendClient(igny8_backend_target.backend_url, igny8_tenant, igny8_backend_target.ca_path, igny8_backend_target.secret_values)
 
 
 @pytest.fixture
@@ -83,8 +123,14 @@ def igny8_wp(igny8_wp_session: WordPressClient, igny8_evidence: Evidence) -> Ite
 
 
 @pytest.fixture
+def igny8_plugin_page(igny8_wp: WordPressClient, igny8_plugin_manifest: PluginManifest) -> SettingsPage:
+    """The plugin's settings page, used as a person uses it (spec/CONTRACT.md 1.2)."""
+    return SettingsPage(igny8_wp, igny8_plugin_manifest)
+
+
+@pytest.fixture
 def igny8_backend(igny8_backend_session: BackendClient, igny8_evidence: Evidence) -> Iterator[BackendClient]:
-    """The backend's API and database; its HTTP exchanges become the test's evidence."""
+    """The backend's API with the run's tenant's key; its HTTP exchanges become the test's evidence."""
     igny8_backend_session.http.take_exchanges()
     yield igny8_backend_session
     igny8_evidence.http("Backend HTTP", igny8_backend_session.http.take_exchanges())
@@ -111,7 +157,8 @@ def igny8_stack_info(
     if not igny8_options["backend_url"]:
         stack: Stack = request.getfixturevalue("igny8_stack")
         state = request.getfixturevalue("igny8_wp_session").state()
-        info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir}
+        manifest: PluginManifest = request.getfixturevalue("igny8_plugin_manifest")
+        info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": manifest.name}
         info["versions"].update(state["versions"])
         info["urls"]["wordpress"] = stack.urls.wordpress
     if igny8_report_dir:
@@ -120,17 +167,60 @@ def igny8_stack_info(
 
 
 @pytest.fixture
-def igny8_fresh_backend(igny8_backend_session: BackendClient, igny8_stack_info: dict[str, Any]) -> None:
-    """A just-seeded backend: no structure, no content, not connected."""
-    igny8_backend_session.reset()
+def igny8_fresh_backend(igny8_backend_session: BackendClient, igny8_stored: Observer, igny8_stack_info: dict[str, Any]) -> None:
+    """The run's tenant as just made: no structure, no content, not connected."""
+    igny8_stored.reset(igny8_backend_session.integration_id)
     igny8_backend_session.http.take_exchanges()
 
 
+def reset_site(wp: WordPressClient, backend: BackendClient, observer: Observer | None) -> None:
+    """A just-installed site (plugin activated afresh, not connected), and the run's tenant as just
+    made when the backend's observer can reset it (without one the tenant keeps its state: a
+    connect replaces its structure anyway)."""
+    wp.reset()
+    if observer is not None:
+        observer.reset(backend.integration_id)
+
+
 @pytest.fixture
-def igny8_fresh_site(igny8_wp_session: WordPressClient, igny8_fresh_backend: None) -> None:
-    """A just-installed site (plugin active, not connected) and a just-seeded backend."""
-    igny8_wp_session.reset()
+def igny8_fresh_site(igny8_wp_session: WordPressClient, igny8_backend_session: BackendClient, igny8_observer: Observer | None, igny8_stack_info: Any) -> None:
+    """A just-installed site, not connected (harness.fixtures.reset_site)."""
+    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer)
     igny8_wp_session.http.take_exchanges()
+
+
+@pytest.fixture(scope="session")
+def igny8_bystander_session(igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_observer: Observer | None) -> Bystander | str:
+    """Another tenant with its own structure and content, made when the run starts (or why it cannot be)."""
+    try:
+        tenant = igny8_backend_target.tenants.create(f"igny8 bystander {secrets.token_hex(3)}")
+    except TenantsUnavailable as exc:
+        return str(exc)
+    client = igny8_backend_session.as_tenant(tenant)
+    read_back = bystander.populate(client)
+    return Bystander(client, read_back, igny8_observer.snapshot(tenant.integration_id) if igny8_observer else None)
+
+
+@pytest.fixture
+def igny8_bystander(request: pytest.FixtureRequest, igny8_bystander_session: Bystander | str) -> Bystander:
+    """The bystander tenant (harness.bystander); NOT APPLICABLE and incomplete where the backend cannot make one."""
+    if isinstance(igny8_bystander_session, str):
+        incomplete(request.node, igny8_bystander_session)
+    return igny8_bystander_session
+
+
+@pytest.fixture
+def igny8_change_integration(request: pytest.FixtureRequest, igny8_backend_target: BackendTarget) -> Callable[[int, IntegrationChange], dict[str, object]]:
+    """change(integration_id, "revoke-key" | "deactivate" | "activate") with the backend's own command;
+    NOT APPLICABLE and incomplete where the backend offers none."""
+
+    def change(integration_id: int, what: IntegrationChange) -> dict[str, object]:
+        try:
+            return igny8_backend_target.tenants.change(integration_id, what)
+        except TenantsUnavailable as exc:
+            incomplete(request.node, str(exc))
+
+    return change
 
 
 @pytest.fixture(scope="session")
@@ -146,11 +236,12 @@ def igny8_report_dir(igny8_options: RunOptions) -> Path | None:
 @pytest.fixture
 def igny8_evidence(request: pytest.FixtureRequest, igny8_report_dir: Path | None) -> Iterator[Evidence]:
     """What the test saw, masked, kept on disk for the report and attached to Allure."""
-    secrets: list[str] = []
+    masked: list[str] = []
     if {"igny8_stack", "igny8_backend_target", "igny8_backend", "igny8_wp"} & set(request.fixturenames):
-        secrets = list(request.getfixturevalue("igny8_backend_target").secret_values)
+        masked = list(request.getfixturevalue("igny8_backend_target").secret_values)
+        masked += request.getfixturevalue("igny8_tenant").secrets
     folder = igny8_report_dir / "evidence" / _safe(request.node.nodeid) if igny8_report_dir else None
-    collected = Evidence(folder, secrets)
+    collected = Evidence(folder, masked)
     yield collected
     request.node.user_properties.append(("igny8_evidence", collected.items))
 
@@ -186,13 +277,24 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 # ---- property-based tests: example counts and repro files ----------------------------------
 
 
+@pytest.fixture
+def igny8_repro_context(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8_stack_info: dict[str, Any]) -> dict[str, Any]:
+    """What a repro file records beside its example: the test, the seed, what ran, and the run's declarations."""
+    return {
+        "test": request.node.nodeid,
+        "seed": request.config.getoption("hypothesis_seed", None),
+        "system": igny8_stack_info,
+        "options": {name: igny8_options[name] for name in ("manifest", "backend_observer") if igny8_options[name]},
+    }
+
+
 class Examples:
     """Runs a registered check (harness.checks) per example, counts them, and writes the failing
     one as a repro file before re-raising."""
 
-    def __init__(self, request: pytest.FixtureRequest, report_dir: Path | None, stack_info: dict[str, Any]) -> None:
+    def __init__(self, request: pytest.FixtureRequest, report_dir: Path | None, context: dict[str, Any]) -> None:
         self.count = 0
-        self.request, self.report_dir, self.stack_info = request, report_dir, stack_info
+        self.request, self.report_dir, self.context = request, report_dir, context
         self.repro: Path | None = None
 
     def run(self, kind: str, example: Any, ctx: CheckContext) -> None:
@@ -204,15 +306,14 @@ class Examples:
             checks.get(kind).run(ctx, example)
         except AssertionError:
             # Hypothesis replays the shrunk example last, so the file left is the minimal one.
-            context = {"test": self.request.node.nodeid, "seed": self.request.config.getoption("hypothesis_seed", None), "system": self.stack_info}
             folder = self.report_dir / "repro" if self.report_dir else None
-            self.repro = write_repro(folder, _safe(self.request.node.name), kind, example, context)
+            self.repro = write_repro(folder, _safe(self.request.node.name), kind, example, self.context)
             raise
 
 
 @pytest.fixture
-def igny8_examples(request: pytest.FixtureRequest, igny8_report_dir: Path | None, igny8_stack_info: dict[str, Any]) -> Iterator[Examples]:
-    counter = Examples(request, igny8_report_dir, igny8_stack_info)
+def igny8_examples(request: pytest.FixtureRequest, igny8_report_dir: Path | None, igny8_repro_context: dict[str, Any]) -> Iterator[Examples]:
+    counter = Examples(request, igny8_report_dir, igny8_repro_context)
     yield counter
     request.node.user_properties.append(("igny8_examples", counter.count))
     if counter.repro:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +11,8 @@ from pathlib import Path
 import yaml
 
 from . import spec
-from .progress import step
-from .stack import base_image, wheelhouse
+from .stack import backend_image
 from .stack.config import REFERENCE_PLUGIN, ROOT
-from .stack.engine import Engine
 
 MUTANTS = ROOT / "reference" / "mutants"
 REFERENCE = {"plugin": REFERENCE_PLUGIN, "backend": ROOT / "reference" / "backend"}
@@ -69,25 +65,12 @@ def make_plugin(mutant: Mutant, directory: Path | str) -> Path:
     directory = Path(directory)
     shutil.rmtree(directory, ignore_errors=True)
     shutil.copytree(REFERENCE_PLUGIN, directory)
-    manifest = {"name": f"mutant {mutant.name}", "capabilities": ["content-sync"]}
-    (directory / "igny8-conformance.json").write_text(json.dumps(manifest) + "\n")
+    manifest = json.loads((directory / "igny8-conformance.json").read_text())  # the reference's declarations
+    (directory / "igny8-conformance.json").write_text(json.dumps({**manifest, "name": f"mutant {mutant.name}"}) + "\n")
     mutant.apply(directory)
     return directory
 
 
 def build_backend(mutant: Mutant) -> str:
     """Builds igny8/backend:mutant-NAME from a mutated copy of the reference backend; returns the tag."""
-    tag = f"igny8/backend:mutant-{mutant.name}"
-    base = base_image.ensure("bookworm")
-    houses = wheelhouse.ensure()
-    with tempfile.TemporaryDirectory(prefix="igny8-mutant-") as folder, step(f"building {tag}"):
-        ctx = Path(folder)
-        shutil.copytree(REFERENCE["backend"], ctx / "reference" / "backend", ignore=shutil.ignore_patterns("__pycache__"))
-        mutant.apply(ctx / "reference" / "backend")
-        (ctx / "spec").mkdir()
-        shutil.copy(spec.structure_schema_path(), ctx / "spec")
-        shutil.copytree(ROOT / "wordpress-stack" / "backend", ctx / "wordpress-stack" / "backend")
-        shutil.copytree(houses, ctx / "wordpress-stack" / "build" / "wheelhouse", copy_function=os.link)
-        args = {"BASE_IMAGE": base, "IGNY8_REVISION": f"mutant-{mutant.name}"}
-        Engine().build(ctx, "wordpress-stack/backend/Dockerfile", tag, args)
-    return tag
+    return backend_image.build(f"igny8/backend:mutant-{mutant.name}", f"mutant-{mutant.name}", edit=mutant.apply)

@@ -10,10 +10,13 @@ import allure
 import pytest
 
 from . import baseline, manifest, options, outputs, profiles, spec
+from .stack.config import REFERENCE_PLUGIN
 from .status import mark_not_applicable
 
-CLAIMED = pytest.StashKey[frozenset[str]]()  # the capabilities the implementation's manifest claims
+MANIFEST = pytest.StashKey[manifest.PluginManifest]()  # the plugin's manifest: capabilities, settings page, controls
 KNOWN = pytest.StashKey[list[baseline.KnownFailure]]()
+# Fixtures that mean a test needs WordPress: such a test does not apply to a backend-only run.
+WORDPRESS_FIXTURES = {"igny8_stack", "igny8_wp", "igny8_wp_session", "igny8_plugin_page", "igny8_fresh_site"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,11 +26,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before junitxml's and allure's: the outputs turn them on
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(*ids): the spec requirement IDs a test checks (spec/requirements.yaml)")
+    config.addinivalue_line("markers", "igny8_last: run after every other test (the checks that the run harmed nothing)")
     run = options.RunOptions.from_pytest(config)
     profiles.use(run["profile"])  # before collection: tests read it in their decorators
     try:
-        manifest_path = run["manifest"] or Path(run["plugin"]) / manifest.FILENAME
-        config.stash[CLAIMED] = manifest.load(manifest_path)
+        plugin_dir = Path(run["plugin"] or REFERENCE_PLUGIN)
+        config.stash[MANIFEST] = manifest.load(run["manifest"] or plugin_dir / manifest.FILENAME, default_name=plugin_dir.name)
         config.stash[KNOWN] = baseline.load(run["baseline"]) if run["baseline"] else []
     except (manifest.ManifestError, baseline.BaselineError) as exc:
         raise pytest.UsageError(str(exc)) from exc
@@ -45,8 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     run = options.RunOptions.from_pytest(config)
     changed = ", ".join(f"{k}={v}" for k, v in run.changed().items() if not options.BY_NAME[k].secret) or "defaults"
-    claimed: frozenset[str] = config.stash[CLAIMED]
-    return [f"igny8: {changed}; claims {sorted(claimed) or 'no optional capability'}"]
+    plugin: manifest.PluginManifest = config.stash[MANIFEST]
+    return [f"igny8: {changed}; plugin {plugin.name!r} claims {sorted(plugin.capabilities) or 'no optional capability'}"]
 
 
 def requirement_ids(item: pytest.Item) -> list[str]:
@@ -64,14 +68,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         deselected = [item for item in items if not wanted & set(requirement_ids(item))]
         items[:] = [item for item in items if wanted & set(requirement_ids(item))]
         config.hook.pytest_deselected(items=deselected)
-    claimed: frozenset[str] = config.stash[CLAIMED]
+    items.sort(key=lambda item: item.get_closest_marker("igny8_last") is not None)  # stable: the order stays otherwise
+    plugin: manifest.PluginManifest = config.stash[MANIFEST]
     known_failures: list[baseline.KnownFailure] = config.stash[KNOWN]
-    unclaimed = manifest.unclaimed(claimed)
+    unclaimed = manifest.unclaimed(plugin.capabilities)
+    backend_only = bool(config.getoption("igny8_backend_url"))
     for item in items:
         ids = requirement_ids(item)
         item.user_properties.append(("igny8_id", item.nodeid))  # one identity in results.json, junit.xml and Allure
         item.user_properties.append(("igny8_requirements", ids))
         reason = manifest.not_applicable_reason(ids, unclaimed)
+        if backend_only and WORDPRESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            reason = "this run checks a backend only (--backend-url): the test needs WordPress"
         if reason:
             mark_not_applicable(item, reason)
         entry = baseline.find(known_failures, item.nodeid, ids)

@@ -4,16 +4,15 @@ implementations and WordPress version, and says whether it still fails."""
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
 from . import checks
 from .checks import CheckContext
-from .clients.backend import BackendClient
-from .clients.wordpress import WordPressClient
 from .progress import say
-from .stack.config import DEFAULT_WORDPRESS, StackConfig
-from .stack.stack import Stack, running_stack
+from .session import stack_context
+from .stack.stack import Stack, Wanted, running_stack
 
 
 def load(path: str | Path) -> dict[str, Any]:
@@ -29,31 +28,39 @@ def load(path: str | Path) -> dict[str, Any]:
     return doc
 
 
-def config_from(doc: dict[str, Any]) -> StackConfig:
+def wanted_from(doc: dict[str, Any]) -> Wanted:
+    """The builds the recorded run tested, read from what its stack said it ran."""
     system = doc.get("system", {})
-    version = system.get("versions", {}).get("wordpress", DEFAULT_WORDPRESS)
-    return StackConfig(
-        wordpress=".".join(version.split(".")[:2]),
-        plugin_dir=system.get("plugin", {}).get("dir") or StackConfig().plugin_dir,
-        backend_image=system.get("backend", {}).get("image") or StackConfig().backend_image,
+    version = system.get("versions", {}).get("wordpress")
+    return Wanted(
+        wordpress=".".join(version.split(".")[:2]) if version else None,
+        plugin_dir=system.get("plugin", {}).get("dir"),
+        plugin_file=Path(system.get("plugin", {}).get("file", "")).name or None,
+        backend_image=system.get("backend", {}).get("image"),
     )
+
+
+def prepare(check: checks.Check, ctx: CheckContext) -> None:
+    """What must hold before the check runs (its `needs`), from a fresh site and tenant."""
+    assert ctx.wp is not None and ctx.settings is not None and ctx.target is not None
+    if check.needs == "nothing":
+        return
+    ctx.wp.reset()
+    if check.needs == "wordpress":
+        outcome = ctx.settings.connect(ctx.target.backend_url_for_plugin, ctx.backend.api_key)
+        assert outcome.kind == "success", f"could not connect: {outcome}"
+    else:
+        assert ctx.backend.connect().status_code == 200
 
 
 def replay(doc: dict[str, Any], stack: Stack) -> str | None:
     """Runs the recorded example once; returns None if it passes now, else the failure's message."""
-    wp, backend = WordPressClient.for_stack(stack), BackendClient.for_target(stack)
-    wp.login()
+    options = doc.get("options", {})
+    ctx = stack_context(stack, f"igny8 repro {secrets.token_hex(3)}", options.get("manifest"), options.get("backend_observer"))
     check = checks.get(doc["kind"])
     try:
-        if check.needs != "nothing":
-            wp.reset()
-            backend.reset()
-        if check.needs == "wordpress":
-            page, _ = wp.connect(stack.urls.backend_for_plugin, stack.secrets.api_key)
-            assert wp.notice(page)[0] == "success", f"could not connect: {wp.notice(page)}"
-        elif check.needs == "backend":
-            assert backend.connect().status_code == 200
-        check.run(CheckContext(backend, backend.only_integration_id(), wp, stack), doc["example"])
+        prepare(check, ctx)
+        check.run(ctx, doc["example"])
     except AssertionError as exc:
         return str(exc)
     return None
@@ -62,7 +69,7 @@ def replay(doc: dict[str, Any], stack: Stack) -> str | None:
 def run(path: str, keep: bool = False, stack_name: str | None = None) -> int:
     doc = load(path)
     say(f"replaying {doc['kind']} from {doc.get('test', '?')} (seed {doc.get('seed')})")
-    with running_stack(config_from(doc), attach=stack_name, keep=keep) as stack:
+    with running_stack(wanted_from(doc), attach=stack_name, keep=keep) as stack:
         failure = replay(doc, stack)
     if failure:
         print(f"REPRODUCED: {failure}")

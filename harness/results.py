@@ -32,6 +32,7 @@ class TestResult:
     known: str = ""  # a baseline entry covers this failure
     examples: int = 0  # property-based tests: how many examples ran
     repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
+    incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
 
 
 def requirement_status(test_statuses: Sequence[str], applicable: bool = True) -> str:
@@ -54,6 +55,7 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
                 "area": req.area,
                 "status": requirement_status([t.status for t in mine], applicable),
                 "tests": [t.nodeid for t in mine],
+                "incomplete": sorted({t.incomplete for t in mine if t.incomplete}),
             }
         )
     return rows
@@ -61,12 +63,18 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
 
 def verdict(rows: Sequence[dict[str, Any]], tests: Sequence[TestResult]) -> str:
     """FAIL on any new failure; PASS only when every MUST requirement passed (or does not apply)
-    and nothing failed but known failures; INCOMPLETE otherwise (a subset was run, say)."""
+    and nothing failed but known failures; INCOMPLETE otherwise: a subset was run, or the run
+    could not make some checks (no observer, say)."""
     if any(t.status in (FAIL, ERROR) and not t.known for t in tests):
         return FAIL
-    if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows) or any(t.known for t in tests):
+    if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows) or any(t.known or t.incomplete for t in tests):
         return INCOMPLETE
     return PASS
+
+
+def incomplete_checks(tests: Sequence[TestResult]) -> list[TestResult]:
+    """The tests the run could not make, each with why."""
+    return [t for t in tests if t.incomplete]
 
 
 def document(run: dict[str, Any], tests: Sequence[TestResult], unclaimed: Collection[str] = frozenset()) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,9 +23,9 @@ def new_run_dir(suffix: str = "") -> Path:
     return path
 
 
-def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = ()) -> int:
+def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env: Mapping[str, str] | None = None) -> int:
     """Runs pytest over scenarios/ (or the tests named in `extra`) writing every output into
-    run_dir; returns pytest's exit status."""
+    run_dir; returns pytest's exit status. `env` is added to the environment (a backend's key)."""
     named = [a for a in extra if a.startswith("scenarios")]
     # A seed always, so the report can name it and a failure can be replayed exactly.
     seed = [] if any(a.startswith("--hypothesis-seed") for a in extra) else [f"--hypothesis-seed={random.randrange(2**32)}"]
@@ -34,4 +35,4 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = ()) -> 
         *seed,
         *extra,
     ]
-    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, **(env or {})})

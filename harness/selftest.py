@@ -1,10 +1,19 @@
-"""The self-test: the suite against each mutant, on one stack; every mutant must be caught by
-the requirement it breaks. Writes reports/<id>-selftest/ with a side-by-side page and the kill rate."""
+"""The self-test: does the suite catch bugs? Against one stack it runs the whole suite on the
+reference (which must pass: a broken stack must never "kill" every mutant), then the suite on each
+mutant of reference/mutants/, put in place on the stack the way `igny8 run --stack NAME --plugin DIR`
+does it. A mutant is killed only **on target**: one of the requirements it names fails. Other
+requirements that fail are reported as collateral.
+
+Fast mode (the default, and `./igny8 test`): a mutant's on-target tests run first and stop at the
+first failure; only a survivor is run against the whole suite, to show what else it breaks.
+`--full` runs the whole suite for every mutant. Writes reports/<id>-selftest/ with a side-by-side
+page (selftest.html) and selftest.json."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,44 +22,115 @@ from .options import RunOptions
 from .outputs.report_html import load, render_html
 from .progress import say, step
 from .runner import new_run_dir, run_suite
-from .stack.config import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, StackConfig
-from .stack.stack import running_stack
+from .session import REFERENCE_OBSERVER
+from .stack.config import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
+from .stack.stack import Stack, Wanted, running_stack
 
 
-def selftest(names: Sequence[str] | None = None, wp: str | None = None, on_result: Callable[[list[dict[str, Any]]], None] | None = None) -> int:
+@dataclass
+class MutantResult:
+    mutant: str
+    side: str
+    kills: list[str]
+    on_target: list[str]  # named requirements that failed
+    collateral: list[str] | None  # other requirements that failed; None: not measured (fast mode, killed)
+    runs: list[str] = field(default_factory=list)
+
+    @property
+    def killed(self) -> bool:
+        return bool(self.on_target)
+
+
+class SelftestError(RuntimeError):
+    pass
+
+
+def _failed(run_dir: Path) -> set[str]:
+    return {r["id"] for r in load(run_dir)["requirements"] if r["status"] == "FAIL"}
+
+
+def _ran_what_was_named(run_dir: Path, plugin_dir: Path, backend_image: str) -> None:
+    """The run's own record of what it tested must name the mutant: proof that --stack with
+    --plugin or --backend-image tests the build it names (issue: a run tests the build it names)."""
+    system = load(run_dir)["run"].get("system", {})
+    ran = (system.get("plugin", {}).get("dir"), system.get("backend", {}).get("image"))
+    if ran != (str(plugin_dir.resolve()), backend_image):
+        raise SelftestError(f"{run_dir.name} was to test plugin {plugin_dir} and backend {backend_image}, but its stack ran {ran}")
+
+
+def selftest(
+    names: Sequence[str] | None = None,
+    wp: str | None = None,
+    full: bool = False,
+    on_result: Callable[[list[dict[str, Any]]], None] | None = None,
+    stack_name: str | None = None,
+    reference: Path | None = None,
+) -> int:
+    """On `stack_name` (else a new stack); `reference` is a whole-suite run of the reference on that
+    stack already made (else one is made first)."""
     chosen = mutants_module.load_all(names)
-    requirements = sorted({rid for m in chosen for rid in m.kills})
     out = new_run_dir("selftest")
-    base = RunOptions({"wp": wp} if wp else {}).replace(no_allure_html=True)
+    base = RunOptions({"wp": wp, "no_allure_html": True})
+    results: list[MutantResult] = []
     runs: list[Path] = []
-    rows: list[dict[str, Any]] = []
-    with running_stack(StackConfig(wordpress=base["wp"])) as stack:
+    with running_stack(Wanted(wordpress=wp), attach=stack_name) as stack:
         on_stack = base.replace(stack=stack.name)
-        say(f"reference, on the requirements the mutants break: {', '.join(requirements)}")
-        reference_dir = out / "reference"
-        run_suite(reference_dir, on_stack.replace(requirements=",".join(requirements)), ["-q"])
-        runs.append(reference_dir)
+        if reference is None:
+            reference = out / "reference"
+            with step("the whole suite on the reference: it must pass before any mutant counts"):
+                run_suite(reference, on_stack.replace(plugin=str(REFERENCE_PLUGIN), backend_image=REFERENCE_BACKEND_IMAGE), ["-q", "--tb=line"])
+        runs.append(reference)
+        verdict = load(reference)["run"]["verdict"]
+        if verdict != "PASS":
+            print(f"\nthe reference run is {verdict}, not PASS: the self-test measures nothing on a broken stack ({reference / 'report.html'})")
+            return 1
         for mutant in chosen:
-            with step(f"mutant {mutant.name} ({mutant.side}): {mutant.description}"):
-                if mutant.side == "plugin":
-                    stack.replace(plugin_dir=str(mutants_module.make_plugin(mutant, out / "plugins" / mutant.name)))
-                else:
-                    stack.replace(backend_image=mutants_module.build_backend(mutant))
-                run_dir = out / mutant.name
-                run_suite(run_dir, on_stack.replace(requirements=",".join(mutant.kills)), ["-q", "--tb=line"])  # failing is the point
-                stack.replace(plugin_dir=str(REFERENCE_PLUGIN), backend_image=REFERENCE_BACKEND_IMAGE)
-            statuses = {r["id"]: r["status"] for r in load(run_dir)["requirements"] if r["id"] in mutant.kills}
-            killed = any(s == "FAIL" for s in statuses.values())
-            rows.append({"mutant": mutant.name, "side": mutant.side, "kills": mutant.kills, "statuses": statuses, "killed": killed})
-            runs.append(run_dir)
+            results.append(_run_mutant(mutant, stack, on_stack, out, full, runs))
     render_html(out / "selftest.html", [load(r) for r in runs], runs_root=out)
-    rate = sum(r["killed"] for r in rows) / len(rows) if rows else 0.0
+    return _report(results, out, on_result)
+
+
+def _run_mutant(mutant: mutants_module.Mutant, stack: Stack, on_stack: RunOptions, out: Path, full: bool, runs: list[Path]) -> MutantResult:
+    if mutant.side == "plugin":
+        plugin_dir, image = mutants_module.make_plugin(mutant, out / "plugins" / mutant.name), REFERENCE_BACKEND_IMAGE
+    else:
+        plugin_dir, image = REFERENCE_PLUGIN, mutants_module.build_backend(mutant)
+    # Named on the command line, with --stack: the run itself puts the mutant in place.
+    named = on_stack.replace(plugin=str(plugin_dir), backend_image=image, backend_observer=str(REFERENCE_OBSERVER))
+    result = MutantResult(mutant.name, mutant.side, mutant.kills, [], None)
+    with step(f"mutant {mutant.name} ({mutant.side}): {mutant.description}"):
+        if not full:
+            target_dir = out / f"{mutant.name}-on-target"
+            run_suite(target_dir, named.replace(requirements=",".join(mutant.kills)), ["-q", "--tb=no", "-x"])  # failing is the point
+            _ran_what_was_named(target_dir, plugin_dir, image)
+            result.runs.append(target_dir.name)
+            runs.append(target_dir)
+            result.on_target = sorted(_failed(target_dir) & set(mutant.kills))
+        if full or not result.killed:
+            whole_dir = out / mutant.name
+            run_suite(whole_dir, named, ["-q", "--tb=no"])
+            _ran_what_was_named(whole_dir, plugin_dir, image)
+            result.runs.append(whole_dir.name)
+            runs.append(whole_dir)
+            failed = _failed(whole_dir)
+            result.on_target = sorted(failed & set(mutant.kills))
+            result.collateral = sorted(failed - set(mutant.kills))
+    return result
+
+
+def _report(results: list[MutantResult], out: Path, on_result: Callable[[list[dict[str, Any]]], None] | None) -> int:
+    rows = [{**asdict(r), "killed": r.killed} for r in results]
+    killed = sum(r.killed for r in results)
+    rate = killed / len(results) if results else 0.0
     (out / "selftest.json").write_text(json.dumps({"kill_rate": rate, "mutants": rows}, indent=2))
-    print(f"\n{'mutant':32} {'side':8} {'must break':22} verdict")
-    for r in rows:
-        shown = ", ".join(f"{rid} {st}" for rid, st in r["statuses"].items())
-        print(f"{r['mutant']:32} {r['side']:8} {shown:22} {'KILLED' if r['killed'] else 'SURVIVED'}")
-    print(f"\nkill rate {sum(r['killed'] for r in rows)}/{len(rows)} = {rate:.0%}\nside by side: {out / 'selftest.html'}")
+    print(f"\n{'mutant':34} {'side':8} {'on target':24} {'collateral':28} verdict")
+    for r in results:
+        collateral = "not measured (killed first)" if r.collateral is None else ", ".join(r.collateral) or "none"
+        print(f"{r.mutant:34} {r.side:8} {', '.join(r.on_target) or '-':24} {collateral:28} {'KILLED' if r.killed else 'SURVIVED'}")
+    print(f"\nkilled on target {killed}/{len(results)} = {rate:.0%}\nside by side: {out / 'selftest.html'}")
+    survivors = [r.mutant for r in results if not r.killed]
+    if survivors:
+        say(f"survivors: {', '.join(survivors)}")
     if on_result:
         on_result(rows)
-    return 0 if rows and all(r["killed"] for r in rows) else 1
+    return 0 if results and not survivors else 1

@@ -18,11 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from .checks import CheckContext, check
-from .clients.backend import BackendClient
-from .clients.wordpress import WordPressClient
+from .clients.wordpress import STRUCTURE_HOOK
 from .expect import differences, expected_structure, served_structure
 from .strategies import keys, post_type_defs, taxonomy_defs
-from .target import BackendTarget
 
 BUILTIN_SYNCED = {"post", "page"}
 
@@ -30,8 +28,11 @@ BUILTIN_SYNCED = {"post", "page"}
 class SyncModel:
     """The steps, as plain methods: the machine's rules call them, and so does a replay."""
 
-    def __init__(self, wp: WordPressClient, backend: BackendClient, stack: BackendTarget) -> None:
-        self.wp, self.backend, self.stack = wp, backend, stack
+    def __init__(self, ctx: CheckContext) -> None:
+        assert ctx.wp is not None and ctx.settings is not None and ctx.target is not None, "the stateful model needs a stack with WordPress"
+        assert ctx.observer is not None, "the stateful model resets the backend: it needs the backend's observer"
+        self.wp, self.settings, self.backend, self.observer, self.target = ctx.wp, ctx.settings, ctx.backend, ctx.observer, ctx.target
+        self.pushes_content = self.settings.manifest.claims("content-sync")
         self.post_types: dict[str, dict[str, Any]] = {}
         self.taxonomies: dict[str, dict[str, Any]] = {}
         self.published: dict[int, str] = {}  # id -> post type
@@ -40,9 +41,8 @@ class SyncModel:
         self.expected_synced: set[int] = set()
         self.connected, self.just_synced = False, False
         self.steps: list[dict[str, Any]] = []
-        wp.reset()
-        backend.reset()
-        self.integration_id = backend.only_integration_id()
+        self.wp.reset()
+        self.observer.reset(self.backend.integration_id)
 
     def _log(self, name: str, **args: Any) -> None:
         self.steps.append({"step": name, **args})
@@ -87,7 +87,7 @@ class SyncModel:
         self.ever_created.add(post_id)
         if publish:
             self.published[post_id] = post_type
-            if self.connected and self._synced_type(post_type):
+            if self.connected and self.pushes_content and self._synced_type(post_type):
                 self.expected_synced.add(post_id)
         else:
             self.drafts.add(post_id)
@@ -102,18 +102,19 @@ class SyncModel:
 
     def sync(self) -> None:
         self._log("sync")
-        self.wp.run_cron("igny8_sync_site_structure")
+        self.wp.run_cron(STRUCTURE_HOOK)
         self.just_synced = self.connected
 
     def connect(self) -> None:
         self._log("connect")
-        page, _ = self.wp.connect(self.stack.backend_url_for_plugin, self.stack.api_key)
-        assert self.wp.notice(page)[0] == "success", f"connect failed: {self.wp.notice(page)}"
+        outcome = self.settings.connect(self.target.backend_url_for_plugin, self.backend.api_key)
+        assert outcome.kind == "success", f"connect failed: {outcome}"
         self.connected = self.just_synced = True
 
     def disconnect(self) -> None:
         self._log("disconnect")
-        self.wp.submit_plugin_form("igny8_disconnect")
+        outcome = self.settings.disconnect()
+        assert outcome.kind == "success", f"disconnect failed: {outcome}"
         self.connected, self.just_synced = False, False
 
     # ---- what must hold ------------------------------------------------------------------------
@@ -121,13 +122,12 @@ class SyncModel:
     def check_structure(self) -> None:
         if not self.just_synced:
             return
-        served = self.backend.content_types(self.integration_id).json()
+        served = self.backend.read_back()
         diff = differences(expected_structure(self.wp.state()["wordpress"]), served_structure(served))
         assert not diff, "after a sync the backend differs from WordPress:\n" + "\n".join(diff)
 
     def check_content(self) -> None:
-        rows = self.backend.query("SELECT external_id FROM content_syncedcontent WHERE integration_id = %s", self.integration_id)
-        on_backend = {r["external_id"] for r in rows}
+        on_backend = {int(r["external_id"]) for r in self.observer.synced_items(self.backend.integration_id)}
         lost = sorted(self.expected_synced - on_backend)
         unexpected = sorted(on_backend - self.ever_created)
         stale = sorted((on_backend & self.ever_created) - self.expected_synced)
@@ -144,19 +144,16 @@ class SyncModel:
 @check("stateful", needs="nothing")
 def replay_steps(ctx: CheckContext, steps: list[dict[str, Any]]) -> None:
     """A recorded run of the state machine, step by step, checked after each (`igny8 repro`)."""
-    assert ctx.wp is not None and ctx.target is not None, "the stateful model needs a stack with WordPress"
-    SyncModel(ctx.wp, ctx.backend, ctx.target).replay(steps)
+    SyncModel(ctx).replay(steps)
 
 
-def machine_for(
-    wp: WordPressClient, backend: BackendClient, stack: BackendTarget, on_failure: Callable[[list[dict[str, Any]]], None]
-) -> type[RuleBasedStateMachine]:
+def machine_for(ctx: CheckContext, on_failure: Callable[[list[dict[str, Any]]], None]) -> type[RuleBasedStateMachine]:
     """The Hypothesis state machine class, bound to one live stack."""
 
     class SyncMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.model = SyncModel(wp, backend, stack)
+            self.model = SyncModel(ctx)
             self.model.connect()
 
         def teardown(self) -> None:

@@ -1,5 +1,9 @@
-"""NOT APPLICABLE, carried as data: a test that does not apply to the implementation under test is
-skipped with this property set, and the collector reads the property, never the skip's message."""
+"""NOT APPLICABLE, carried as data: a test that does not apply is skipped with this property set,
+and the collector reads the property, never the skip's message.
+
+Two kinds: the implementation does not claim the feature (legitimately out of scope), or the run
+lacks what the check needs (an observer, the seed command): then the check is also *incomplete*,
+the verdict is INCOMPLETE and the run fails unless --allow-incomplete is given."""
 
 from __future__ import annotations
 
@@ -10,13 +14,18 @@ import pytest
 PROPERTY = "igny8_not_applicable"
 
 
-def mark_not_applicable(item: pytest.Item, reason: str) -> None:
+def mark_not_applicable(item: pytest.Item, reason: str, incomplete: bool = False) -> None:
     """At collection: the test will be skipped as NOT APPLICABLE, for `reason`."""
-    item.user_properties.append((PROPERTY, reason))
+    item.user_properties.append((PROPERTY, {"reason": reason, "incomplete": incomplete}))
     item.add_marker(pytest.mark.skip(reason=f"NOT APPLICABLE: {reason}"))
 
 
-def not_applicable(node: pytest.Item, reason: str) -> NoReturn:
+def not_applicable(node: pytest.Item, reason: str, incomplete: bool = False) -> NoReturn:
     """While a test sets up or runs: stop it as NOT APPLICABLE, for `reason`."""
-    node.user_properties.append((PROPERTY, reason))
+    node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": incomplete}))
     pytest.skip(f"NOT APPLICABLE: {reason}")
+
+
+def incomplete(node: pytest.Item, reason: str) -> NoReturn:
+    """The run cannot make this check (no observer, no seed command...): NOT APPLICABLE and incomplete."""
+    not_applicable(node, reason, incomplete=True)

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from .stack.tenants import Tenant
+from .stack.tenants import IntegrationChange, Tenant
+
+
+class TenantSource(Protocol):
+    def create(self, account: str) -> Tenant:
+        """A new account, site, user and integration (raises TenantsUnavailable where impossible)."""
+
+    def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:
+        """Revoke an integration's key, or deactivate or activate it (raises TenantsUnavailable where impossible)."""
 
 
 class BackendTarget(Protocol):
@@ -27,12 +35,8 @@ class BackendTarget(Protocol):
         """The CA the backend's certificate chains to (None: the system's)."""
 
     @property
-    def api_key(self) -> str:
-        """The key of the integration the suite tests with."""
-
-    @property
     def database_dsn(self) -> str | None:
-        """The backend's database, to check what it stores (None: not reachable)."""
+        """The backend's database, for its observer (None: not reachable)."""
 
     @property
     def secret_values(self) -> list[str]:
@@ -46,5 +50,9 @@ class BackendTarget(Protocol):
     def expected_revision(self) -> str | None:
         """The revision the health endpoint must answer, when the harness knows it."""
 
-    def seed_tenant(self, account: str) -> Tenant:
-        """Another account, site and integration on the same backend."""
+    @property
+    def tenants(self) -> TenantSource:
+        """Where other tenants come from."""
+
+    def own_tenant(self, account: str) -> Tenant:
+        """The tenant this run tests with: made for it where the backend allows, else the one given."""

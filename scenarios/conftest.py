@@ -1,7 +1,17 @@
-"""Scenario data: the sites the conformance suite syncs. Fixtures of the harness come from its
-pytest plugin (harness.fixtures); the ones here describe WordPress content, nothing else."""
+"""Scenario data and the states scenarios start from. The harness's own fixtures (all `igny8_...`)
+come from its pytest plugin (harness.fixtures); the ones here describe WordPress content and the
+connection states built from them, nothing else."""
+
+from typing import Any
 
 import pytest
+
+from harness.clients.backend import BackendClient
+from harness.clients.settings_page import SettingsPage
+from harness.clients.wordpress import WordPressClient
+from harness.fixtures import reset_site
+from harness.observer import Observer
+from harness.target import BackendTarget
 
 # A site with what real ones have: custom post types and taxonomies, flags of every kind, content.
 SAMPLE_POST_TYPES = {
@@ -28,10 +38,9 @@ SAMPLE_POSTS = [
 
 
 @pytest.fixture(scope="module")
-def sample_site(igny8_wp_session, igny8_backend_session, igny8_stack_info):
-    """A fresh site with the sample structure and content, and a just-seeded backend."""
-    igny8_wp_session.reset()
-    igny8_backend_session.reset()
+def sample_site(igny8_wp_session: WordPressClient, igny8_backend_session: BackendClient, igny8_observer: Observer | None, igny8_stack_info: Any) -> Any:
+    """A fresh site with the sample structure and content."""
+    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer)
     refused = igny8_wp_session.register(SAMPLE_POST_TYPES, SAMPLE_TAXONOMIES)["errors"]
     assert not refused, f"WordPress refused the sample structure: {refused}"
     igny8_wp_session.create_terms("genre", ["Poetry"])  # a term with no posts still counts
@@ -40,16 +49,18 @@ def sample_site(igny8_wp_session, igny8_backend_session, igny8_stack_info):
 
 
 @pytest.fixture
-def connected_site(igny8_fresh_site, igny8_wp, igny8_stack, igny8_backend):
-    """A fresh site connected through the wp-admin form; returns the backend's integration id."""
-    page, _ = igny8_wp.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
-    assert igny8_wp.notice(page)[0] == "success", f"could not connect: {igny8_wp.notice(page)}"
-    return igny8_backend.only_integration_id()
+def connected_site(igny8_fresh_site: None, igny8_plugin_page: SettingsPage, igny8_backend_target: BackendTarget, igny8_backend: BackendClient) -> int:
+    """A fresh site connected through its settings page; returns the backend's integration id."""
+    outcome = igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)
+    assert outcome.kind == "success", f"could not connect: {outcome}"
+    return igny8_backend.integration_id
 
 
 @pytest.fixture
-def connected_backend(igny8_fresh_backend, igny8_backend):
-    """A just-seeded backend whose integration is connected through its API (no WordPress needed)."""
+def connected_backend(igny8_backend: BackendClient, igny8_observer: Observer | None, igny8_stack_info: Any) -> int:
+    """The run's tenant connected through the API (no WordPress needed), reset first when the observer can."""
+    if igny8_observer is not None:
+        igny8_observer.reset(igny8_backend.integration_id)
     response = igny8_backend.connect()
     assert response.status_code == 200, f"could not connect: {response.status_code} {response.text[:300]}"
-    return igny8_backend.only_integration_id()
+    return igny8_backend.integration_id

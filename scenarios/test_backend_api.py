@@ -1,5 +1,6 @@
-"""The backend's side of the protocol, over real HTTPS, with its database read directly:
-authentication, access control, bad input, ordering, atomicity, read-back, content (backend)."""
+"""The backend's side of the protocol, over real HTTPS: authentication, access control, bad input,
+ordering, atomicity, read-back, content. What it stores is read through its observer; a refused
+request must leave everything the run can see of the integration unchanged (harness.observed)."""
 
 import json
 import threading
@@ -8,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from harness import bystander
+from harness.observed import observed, stored_structure
 from harness.structures import invalid_cases, post_type, structure, timestamp
 
 INVALID = invalid_cases()
@@ -21,17 +24,6 @@ ENDPOINTS = [
 ]
 
 
-@pytest.fixture
-def integration_id(igny8_fresh_backend, igny8_backend):
-    assert igny8_backend.connect().status_code == 200
-    return igny8_backend.only_integration_id()
-
-
-def stored(igny8_backend, integration_id):
-    row = igny8_backend.integration_row(integration_id)
-    return {k: row[k] for k in ("config_json", "structure_synced_at", "status")}
-
-
 def assert_json_error(response, status, code=None):
     assert response.status_code == status, f"expected {status}, got {response.status_code}: {response.text[:300]}"
     assert response.headers["Content-Type"].startswith("application/json"), f"a {status} answered {response.headers['Content-Type']}"
@@ -42,53 +34,54 @@ def assert_json_error(response, status, code=None):
     return error
 
 
+def after_stored(backend, observer):
+    """A generated_at later than whatever the integration holds."""
+    held = stored_structure(backend, observer)
+    base = datetime.fromisoformat(held["generated_at"].replace("Z", "+00:00")) if held else datetime.now(UTC)
+    return max(base, datetime.now(UTC)) + timedelta(seconds=1)
+
+
 @pytest.mark.requirement("SEC-1", "ERR-4")
 @pytest.mark.parametrize("method,path", ENDPOINTS)
 @pytest.mark.parametrize("key", ["", "igny8_not_a_real_key_not_a_real_key", "Basic abc"], ids=["no key", "wrong key", "other scheme"])
-def test_every_endpoint_refuses_a_request_without_a_valid_key(integration_id, igny8_backend, method, path, key):
-    before = stored(igny8_backend, integration_id)
+def test_every_endpoint_refuses_a_request_without_a_valid_key(connected_backend, igny8_backend, igny8_observer, method, path, key):
+    before = observed(igny8_backend, igny8_observer)
     if key.startswith("Basic"):
-        response = igny8_backend.http.request(
-            method,
-            f"{igny8_backend.base_url}/api/v1/integration/integrations/{path.format(id=integration_id)}",
-            headers={"Authorization": key},
-            json={},
-        )
+        response = igny8_backend.call(method, path.format(id=connected_backend), headers={"Authorization": key}, key="", json={})
     else:
-        response = igny8_backend.call(method, path.format(id=integration_id), key=key, json=structure())
+        response = igny8_backend.call(method, path.format(id=connected_backend), key=key, json=structure())
     assert_json_error(response, 401)
-    assert stored(igny8_backend, integration_id) == before
+    assert observed(igny8_backend, igny8_observer) == before
 
 
 @pytest.mark.requirement("SEC-2")
-def test_another_sites_integration_answers_as_a_missing_one(integration_id, igny8_backend, igny8_backend_target, igny8_evidence):
-    other = igny8_backend_target.seed_tenant("Other")
-    igny8_evidence.json("other tenant", {"integration_id": other.integration_id, "site_id": other.site_id})
-    before = stored(igny8_backend, other.integration_id)
+def test_another_sites_integration_answers_as_a_missing_one(connected_backend, igny8_backend, igny8_bystander, igny8_observer, igny8_evidence):
+    igny8_evidence.json("the other tenant", {"integration_id": igny8_bystander.integration_id})
+    before = observed(igny8_bystander.client, igny8_observer)
     for method, path in ENDPOINTS[:-1]:
-        foreign = igny8_backend.call(method, path.format(id=other.integration_id), json=structure())
+        foreign = igny8_backend.call(method, path.format(id=igny8_bystander.integration_id), json=structure())
         missing = igny8_backend.call(method, path.format(id=987654321), json=structure())
         assert_json_error(foreign, 404)
         assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json()), f"{path}: a foreign id answers unlike a missing one"
-    assert stored(igny8_backend, other.integration_id) == before
+    assert observed(igny8_bystander.client, igny8_observer) == before, "a request with another tenant's key changed this tenant"
 
 
 @pytest.mark.requirement("SEC-3")
-def test_the_database_holds_no_key_in_clear(integration_id, igny8_backend, igny8_backend_target):
-    dump = json.dumps(igny8_backend.query("SELECT * FROM integration_siteintegration"), default=str)
-    assert igny8_backend_target.api_key not in dump
-    assert igny8_backend_target.api_key[6:] not in dump, "the key's secret part is stored in clear"
+def test_the_database_holds_no_key_in_clear(connected_backend, igny8_backend, igny8_stored):
+    dump = json.dumps(igny8_stored.key_material(connected_backend), default=str)
+    assert igny8_backend.api_key not in dump
+    assert igny8_backend.api_key[6:] not in dump, "the key's secret part is stored in clear"
 
 
 @pytest.mark.requirement("ERR-1", "ERR-4")
 @pytest.mark.parametrize("name", INVALID)
-def test_schema_violations_are_refused_naming_the_path(integration_id, igny8_backend, name):
-    igny8_backend.update_structure(integration_id, structure())
-    before = stored(igny8_backend, integration_id)
+def test_schema_violations_are_refused_naming_the_path(connected_backend, igny8_backend, igny8_observer, name):
+    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    before = observed(igny8_backend, igny8_observer)
     payload, path = INVALID[name]
-    error = assert_json_error(igny8_backend.update_structure(integration_id, payload), 400, "invalid_structure")
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
     assert path in [d["path"] for d in error["details"]], f"the refusal does not name {path}: {error['details']}"
-    assert stored(igny8_backend, integration_id) == before
+    assert observed(igny8_backend, igny8_observer) == before
 
 
 @pytest.mark.requirement("ERR-2", "ERR-4")
@@ -102,69 +95,65 @@ def test_schema_violations_are_refused_naming_the_path(integration_id, igny8_bac
     ],
     ids=["broken json", "truncated json", "text/plain", "form"],
 )
-def test_malformed_bodies_are_refused(integration_id, igny8_backend, body, content_type, status):
-    before = stored(igny8_backend, integration_id)
-    response = igny8_backend.call(
-        "POST",
-        f"{integration_id}/update-structure/",
-        data=body,
-        headers={"Authorization": f"Bearer {igny8_backend.api_key}", "Content-Type": content_type},
-    )
+def test_malformed_bodies_are_refused(connected_backend, igny8_backend, igny8_observer, body, content_type, status):
+    before = observed(igny8_backend, igny8_observer)
+    response = igny8_backend.call("POST", f"{connected_backend}/update-structure/", data=body, headers={"Content-Type": content_type})
     assert_json_error(response, status)
-    assert stored(igny8_backend, integration_id) == before
+    assert observed(igny8_backend, igny8_observer) == before
 
 
 @pytest.mark.requirement("ERR-3", "ERR-4")
-def test_an_oversized_body_is_refused_naming_the_limit(integration_id, igny8_backend):
+def test_an_oversized_body_is_refused_naming_the_limit(connected_backend, igny8_backend, igny8_observer):
     big = structure({f"t{i:05d}": post_type("x" * 200, i) for i in range(4999)})
     big["padding"] = "y" * (5 * 1024 * 1024)
-    error = assert_json_error(igny8_backend.update_structure(integration_id, big), 413, "payload_too_large")
+    before = observed(igny8_backend, igny8_observer)
+    error = assert_json_error(igny8_backend.update_structure(big), 413, "payload_too_large")
     assert str(5 * 1024 * 1024) in error["message"]
-    assert stored(igny8_backend, integration_id)["config_json"] == {}
+    assert observed(igny8_backend, igny8_observer) == before
 
 
 @pytest.mark.requirement("CONC-1")
-def test_an_older_structure_never_overwrites_a_newer_one(integration_id, igny8_backend):
-    now = datetime.now(UTC)
-    assert igny8_backend.update_structure(integration_id, structure({"post": post_type("Posts", 9)}, generated_at=timestamp(now))).status_code == 200
-    before = stored(igny8_backend, integration_id)
+def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny8_backend, igny8_observer):
+    now = after_stored(igny8_backend, igny8_observer)
+    assert igny8_backend.update_structure(structure({"post": post_type("Posts", 9)}, generated_at=timestamp(now))).status_code == 200
+    before = observed(igny8_backend, igny8_observer)
     older = structure({"post": post_type("Posts", 1)}, generated_at=timestamp(now - timedelta(microseconds=1)))
-    assert_json_error(igny8_backend.update_structure(integration_id, older), 409, "stale_structure")
-    assert stored(igny8_backend, integration_id) == before
+    assert_json_error(igny8_backend.update_structure(older), 409, "stale_structure")
+    assert observed(igny8_backend, igny8_observer) == before
 
 
 @pytest.mark.requirement("CONC-1", "STORE-3")
-def test_concurrent_updates_keep_the_newest(integration_id, igny8_backend):
-    base = datetime.now(UTC)
+def test_concurrent_updates_keep_the_newest(connected_backend, igny8_backend, igny8_observer):
+    base = after_stored(igny8_backend, igny8_observer)
     payloads = [structure({"post": post_type("Posts", i)}, generated_at=timestamp(base + timedelta(milliseconds=i))) for i in range(12)]
     order = [5, 11, 0, 7, 3, 9, 1, 10, 2, 8, 4, 6]
     with ThreadPoolExecutor(6) as pool:
-        codes = list(pool.map(lambda i: igny8_backend.update_structure(integration_id, payloads[i]).status_code, order))
+        codes = list(pool.map(lambda i: igny8_backend.update_structure(payloads[i]).status_code, order))
     assert set(codes) <= {200, 409}
-    assert stored(igny8_backend, integration_id)["config_json"]["content_types"]["post_types"]["post"]["count"] == 11
+    assert stored_structure(igny8_backend, igny8_observer)["post_types"]["post"]["count"] == 11
 
 
 @pytest.mark.requirement("CONC-2")
-def test_sending_the_same_structure_twice_equals_once(integration_id, igny8_backend):
-    sent = structure()
-    igny8_backend.update_structure(integration_id, sent)
-    once = igny8_backend.content_types(integration_id).json()
-    assert igny8_backend.update_structure(integration_id, sent).status_code == 200
-    twice = igny8_backend.content_types(integration_id).json()
+def test_sending_the_same_structure_twice_equals_once(connected_backend, igny8_backend, igny8_observer):
+    sent = structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))
+    igny8_backend.update_structure(sent)
+    once = igny8_backend.read_back()
+    assert igny8_backend.update_structure(sent).status_code == 200
+    twice = igny8_backend.read_back()
     once.pop("last_structure_fetch"), twice.pop("last_structure_fetch")
     assert once == twice
 
 
 @pytest.mark.requirement("STORE-3")
-def test_a_reader_never_sees_half_an_update(integration_id, igny8_backend):
+def test_a_reader_never_sees_half_an_update(connected_backend, igny8_backend, igny8_observer):
     """Readers poll while structures with all counts 1, then all 2, ... replace each other."""
-    base = datetime.now(UTC)
-    igny8_backend.update_structure(integration_id, structure({f"t{i}": post_type("T", 0) for i in range(300)}, generated_at=timestamp(base)))
+    base = after_stored(igny8_backend, igny8_observer)
+    igny8_backend.update_structure(structure({f"t{i}": post_type("T", 0) for i in range(300)}, generated_at=timestamp(base)))
     mixed, stop = [], threading.Event()
 
     def read():
         while not stop.is_set():
-            counts = {e["count"] for e in igny8_backend.content_types(integration_id).json()["post_types"].values()}
+            counts = {e["count"] for e in igny8_backend.read_back()["post_types"].values()}
             if len(counts) > 1:
                 mixed.append(sorted(counts))
 
@@ -172,64 +161,64 @@ def test_a_reader_never_sees_half_an_update(integration_id, igny8_backend):
     for r in readers:
         r.start()
     for n in range(1, 6):
-        igny8_backend.update_structure(
-            integration_id, structure({f"t{i}": post_type("T", n) for i in range(300)}, generated_at=timestamp(base + timedelta(seconds=n)))
-        )
+        igny8_backend.update_structure(structure({f"t{i}": post_type("T", n) for i in range(300)}, generated_at=timestamp(base + timedelta(seconds=n))))
     stop.set()
     for r in readers:
         r.join()
     assert not mixed, f"readers saw half-applied updates: {mixed[:3]}"
 
 
-@pytest.mark.requirement("READ-3")
-def test_before_any_structure_the_read_back_is_empty(integration_id, igny8_backend):
-    read = igny8_backend.content_types(integration_id).json()
+@pytest.mark.requirement("READ-3", "STORE-2")
+def test_before_any_structure_the_read_back_is_empty(igny8_fresh_backend, igny8_backend, igny8_stored):
+    assert igny8_backend.connect().status_code == 200
+    read = igny8_backend.read_back()
     assert (read["post_types"], read["taxonomies"], read["last_structure_fetch"], read["status"]) == ({}, {}, None, "connected")
-    igny8_backend.update_structure(integration_id, structure())
-    assert (
-        igny8_backend.content_types(integration_id).json()["last_structure_fetch"]
-        == igny8_backend.integration_row(integration_id)["config_json"]["last_structure_fetch"]
-    )
+    igny8_backend.update_structure(structure())
+    row = igny8_stored.integration(igny8_backend.integration_id)
+    assert igny8_backend.read_back()["last_structure_fetch"] == row["last_structure_fetch"]
 
 
 @pytest.mark.requirement("CONTENT-1", "READ-2")
-def test_sync_content_upserts_and_deletes(integration_id, igny8_backend):
-    igny8_backend.update_structure(integration_id, structure())
+def test_sync_content_upserts_and_deletes(connected_backend, igny8_backend, igny8_stored):
+    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_stored))))
     items = [
-        {
-            "external_id": i,
-            "post_type": "post",
-            "title": f"P{i}",
-            "status": "publish",
-            "terms": {"category": ["news"], "post_tag": [f"t{i}"]},
-        }
+        {"external_id": i, "post_type": "post", "title": f"P{i}", "status": "publish", "terms": {"category": ["news"], "post_tag": [f"t{i}"]}}
         for i in range(1, 4)
     ]
     for _ in range(2):
-        assert igny8_backend.call("POST", f"{integration_id}/sync-content/", json={"items": items}).json() == {"upserted": 3, "deleted": 0}
-    rows = igny8_backend.query("SELECT count(*) AS n FROM content_syncedcontent WHERE integration_id = %s", integration_id)
-    assert rows[0]["n"] == 3, "the same batch twice was stored twice"
-    assert igny8_backend.call("POST", f"{integration_id}/sync-content/", json={"deleted": [{"external_id": 2}]}).json()["deleted"] == 1
-    read = igny8_backend.content_types(integration_id).json()
+        assert igny8_backend.sync_content({"items": items}).json() == {"upserted": 3, "deleted": 0}
+    assert len(igny8_stored.synced_items(connected_backend)) == 3, "the same batch twice was stored twice"
+    assert igny8_backend.sync_content({"deleted": [{"external_id": 2}]}).json()["deleted"] == 1
+    read = igny8_backend.read_back()
     assert read["post_types"]["post"]["synced_count"] == 2
     assert read["taxonomies"]["category"]["synced_count"] == 1 and read["taxonomies"]["post_tag"]["synced_count"] == 3
 
 
 @pytest.mark.requirement("CONN-1")
-def test_connect_names_the_keys_integration_and_marks_it_connected(igny8_fresh_backend, igny8_backend, igny8_evidence):
+def test_connect_names_the_keys_integration_and_marks_it_connected(igny8_fresh_backend, igny8_backend, igny8_stored, igny8_evidence):
     response = igny8_backend.connect()
     assert response.status_code == 200, response.text[:300]
     body = response.json()
     igny8_evidence.json("connect answer", body)
-    row = igny8_backend.integration_row(body["integration_id"])
-    assert row is not None and row["site_id"] == body["site_id"], "connect named an integration or site the key does not belong to"
-    assert row["status"] == body["status"] == "connected"
+    assert body["integration_id"] == igny8_backend.integration_id, "connect named an integration the key does not belong to"
+    row = igny8_stored.integration(body["integration_id"])
+    assert row is not None and row["site_id"] == body["site_id"], "connect named a site the key does not belong to"
+    assert row["status"] == body["status"] == igny8_backend.read_back()["status"] == "connected"
 
 
 @pytest.mark.requirement("CONN-4")
-def test_test_connection_answers_ok_and_changes_nothing(integration_id, igny8_backend):
-    igny8_backend.update_structure(integration_id, structure())
-    before = stored(igny8_backend, integration_id)
-    response = igny8_backend.call("POST", f"{integration_id}/test-connection/")
-    assert response.status_code == 200 and response.json()["ok"] is True and response.json()["integration_id"] == integration_id
-    assert stored(igny8_backend, integration_id) == before
+def test_test_connection_answers_ok_and_changes_nothing(connected_backend, igny8_backend, igny8_observer):
+    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    before = observed(igny8_backend, igny8_observer)
+    response = igny8_backend.call("POST", f"{connected_backend}/test-connection/")
+    assert response.status_code == 200 and response.json()["ok"] is True and response.json()["integration_id"] == connected_backend
+    assert observed(igny8_backend, igny8_observer) == before
+
+
+@pytest.mark.requirement("SEC-2")
+def test_no_read_shows_the_other_tenants_data(connected_backend, igny8_backend, igny8_bystander, igny8_observer):
+    """Our tenant's read-back holds nothing of the bystander's, and the bystander's still holds all its own."""
+    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    assert not bystander.leaks(igny8_backend.read_back()), "the other tenant's structure shows in this tenant's read-back"
+    theirs = igny8_bystander.client.read_back()
+    assert {k: theirs[k] for k in ("post_types", "taxonomies")} == {k: igny8_bystander.read_back[k] for k in ("post_types", "taxonomies")}

@@ -1,10 +1,12 @@
-"""Content sync: posts saved in WordPress reach the backend and make its synced counts real."""
+"""Content sync: posts saved in WordPress reach the backend and make its synced counts real (content-sync)."""
 
 import pytest
 
+from harness.clients.wordpress import STRUCTURE_HOOK
+
 
 @pytest.mark.requirement("CONTENT-2", "READ-2")
-def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8_wp, igny8_backend, igny8_evidence):
+def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8_wp, igny8_backend, igny8_observer, igny8_evidence):
     igny8_wp.register({"book": {"label": "Books"}}, {"genre": {"label": "Genres", "object_types": ["book"], "hierarchical": True}})
     ids = igny8_wp.create_posts(
         [
@@ -15,17 +17,14 @@ def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8
             {"post_type": "post", "title": "A post"},
         ]
     )
-    igny8_wp.run_cron("igny8_sync_site_structure")  # the structure now knows "book"
+    igny8_wp.run_cron(STRUCTURE_HOOK)  # the structure now knows "book"
 
     def synced():
-        read = igny8_backend.content_types(connected_site).json()
-        return (
-            read["post_types"]["book"]["synced_count"],
-            read["post_types"]["post"]["synced_count"],
-            read["taxonomies"]["genre"]["synced_count"],
-        )
+        read = igny8_backend.read_back()
+        return (read["post_types"]["book"]["synced_count"], read["post_types"]["post"]["synced_count"], read["taxonomies"]["genre"]["synced_count"])
 
-    igny8_evidence.json("synced rows", igny8_backend.query("SELECT external_id, post_type, status, terms FROM content_syncedcontent ORDER BY external_id"))
+    if igny8_observer is not None:
+        igny8_evidence.json("synced items", igny8_observer.synced_items(connected_site))
     assert synced() == (3, 1, 2), "published posts (and their terms) did not all reach the backend"
     igny8_wp.change_posts([ids[0]], "trash")
     igny8_wp.change_posts([ids[1]], "delete")

@@ -7,6 +7,7 @@ If connecting breaks, the steps after it are reported ERROR (setup broke), not F
 import json
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,27 +15,31 @@ import pytest
 from jsonschema import Draft7Validator
 
 from harness import spec
+from harness.clients.settings_page import Outcome, SettingsPage
 from harness.clients.tab import ContentTypesTab
+from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.expect import differences, expected_structure, served_structure
 
 
+@dataclass
 class Connected:
-    def __init__(self, notice, started, finished, integration_id):
-        self.notice, self.started, self.finished, self.integration_id = notice, started, finished, integration_id
+    outcome: Outcome
+    started: datetime
+    finished: datetime
+    integration_id: int
 
 
 @pytest.fixture(scope="module")
-def connected(sample_site, igny8_wp_session, igny8_backend_session, igny8_stack):
-    """Checklist item 3 as a person does it: the Connect form in wp-admin, with the stack's key."""
-    igny8_wp_session.login()
+def connected(sample_site, igny8_wp_session, igny8_plugin_manifest, igny8_backend_session, igny8_backend_target):
+    """Checklist item 3 as a person does it: the settings page's Connect, with the run's key."""
     started = datetime.now().astimezone()
-    page, _ = igny8_wp_session.connect(igny8_stack.urls.backend_for_plugin, igny8_stack.secrets.api_key)
+    outcome = SettingsPage(igny8_wp_session, igny8_plugin_manifest).connect(igny8_backend_target.backend_url_for_plugin, igny8_backend_session.api_key)
     finished = datetime.now().astimezone()
-    return Connected(igny8_wp_session.notice(page), started, finished, igny8_backend_session.only_integration_id())
+    return Connected(outcome, started, finished, igny8_backend_session.integration_id)
 
 
-def open_tab(page, stack):
-    return ContentTypesTab(page, stack.urls.backend).open_as(stack.BACKEND_USER, stack.secrets.backend_user_password)
+def open_tab(page, backend_url, tenant):
+    return ContentTypesTab(page, backend_url, tenant.site_id).open_as(tenant.username, tenant.password)
 
 
 # ---- the checklist ---------------------------------------------------------------------------
@@ -56,7 +61,7 @@ def test_1_backend_runs_the_current_code(igny8_backend, igny8_backend_target, ig
 
 @pytest.mark.requirement("OPS-2")
 def test_2_plugin_is_active_at_the_expected_version(igny8_wp, igny8_stack, igny8_evidence):
-    header = (Path(igny8_stack.config.plugin_dir) / "igny8-wp-plugin.php").read_text(errors="replace")
+    header = (Path(igny8_stack.config.plugin_dir) / igny8_stack.config.plugin_file).read_text(errors="replace")
     expected = re.search(r"^\s*\*?\s*Version:\s*(\S+)", header, re.M).group(1)
     plugin = igny8_wp.state()["plugin"]
     igny8_evidence.json("plugin as WordPress lists it", plugin)
@@ -64,51 +69,55 @@ def test_2_plugin_is_active_at_the_expected_version(igny8_wp, igny8_stack, igny8
     assert plugin["version"] == expected, f"WordPress runs plugin version {plugin['version']}, the plugin under test is {expected}"
 
 
-@pytest.mark.requirement("CONN-1", "CONN-2", "CONN-3")
+@pytest.mark.requirement("CONN-1", "CONN-2", "CONN-3", "ADMIN-1", "ADMIN-2")
 def test_3_connect_in_wp_admin(connected, igny8_backend, igny8_evidence):
-    igny8_evidence.json("notice after Connect", {"type": connected.notice[0], "text": connected.notice[1]})
-    row = igny8_backend.integration_row(connected.integration_id)
-    igny8_evidence.json("integration row", {k: row[k] for k in ("id", "status", "connected_at", "structure_synced_at")})
-    assert connected.notice[0] == "success", f"Connect did not succeed: {connected.notice}"
-    assert "Site structure synced" in connected.notice[1], f"the notice does not say the structure was synced: {connected.notice[1]!r}"
-    assert row["status"] == "connected", f"the backend's integration is {row['status']!r} after Connect"
-    assert row["config_json"].get("content_types"), "Connect answered, but the backend holds no structure: no sync followed the connection"
-    assert connected.started <= row["structure_synced_at"] <= connected.finished, "the structure did not arrive during the Connect request"
+    igny8_evidence.json("outcome of Connect", {"kind": connected.outcome.kind, "notices": [n.text for n in connected.outcome.notices]})
+    read = igny8_backend.read_back()
+    igny8_evidence.json("read-back", {k: read[k] for k in ("status", "last_structure_fetch", "generated_at")})
+    assert connected.outcome.kind == "success", f"Connect did not succeed: {connected.outcome}"
+    assert "Site structure synced" in connected.outcome.text, f"the notice does not say the structure was synced: {connected.outcome}"
+    assert read["status"] == "connected", f"the backend's integration is {read['status']!r} after Connect"
+    assert read["post_types"], "Connect answered, but the backend holds no structure: no sync followed the connection"
+    fetched = datetime.fromisoformat(read["last_structure_fetch"])
+    assert connected.started <= fetched <= connected.finished, "the structure did not arrive during the Connect request"
 
 
 @pytest.mark.requirement("LOG-1")
 def test_4_logs_show_site_structure_synced(connected, igny8_wp, igny8_evidence):
     lines = igny8_wp.igny8_log_lines()
-    events = igny8_wp.state()["events"]
     igny8_evidence.text("debug.log [IGNY8] lines", "\n".join(lines))
-    igny8_evidence.json("plugin events", events)
     assert any("[IGNY8] Site structure synced" in line for line in lines), "debug.log has no '[IGNY8] Site structure synced' line"
-    assert any(e["message"].startswith("Site structure synced") for e in events), "the plugin's recent events have no 'Site structure synced'"
+
+
+@pytest.mark.requirement("LOG-3")
+def test_4b_recent_events_show_the_sync(connected, igny8_plugin_page, igny8_evidence):
+    events = igny8_plugin_page.recent_events()
+    igny8_evidence.json("recent events", events)
+    assert events and any("Site structure synced" in e for e in events[:3]), f"the newest recent events do not show the sync: {events[:3]}"
 
 
 @pytest.mark.requirement("STORE-1", "STORE-2", "STRUCT-1", "STRUCT-6")
-def test_5_backend_database_holds_the_content_types(connected, igny8_backend, igny8_wp, igny8_evidence):
-    row = igny8_backend.integration_row(connected.integration_id)
-    stored = row["config_json"]
-    igny8_evidence.json("config_json as stored", stored)
-    assert "content_types" in stored, "config_json has no content_types"
-    errors = [f"{e.json_path}: {e.message}" for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored["content_types"])]
+def test_5_backend_database_holds_the_content_types(connected, igny8_backend, igny8_stored, igny8_wp, igny8_evidence):
+    row = igny8_stored.integration(connected.integration_id)
+    igny8_evidence.json("the integration as stored", row)
+    stored = row["structure"]
+    assert stored, "the backend stores no structure for the integration"
+    errors = [f"{e.json_path}: {e.message}" for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored)]
     assert not errors, "the stored payload is not valid against structure.schema.json:\n" + "\n".join(errors)
-    fetched = datetime.fromisoformat(stored["last_structure_fetch"])
+    fetched = datetime.fromisoformat(row["last_structure_fetch"])
     assert connected.started <= fetched <= connected.finished and fetched == row["structure_synced_at"]
     state = igny8_wp.state()
-    payload = stored["content_types"]
-    assert payload["site_url"] == state["home_url"], f"site_url {payload['site_url']!r} is not the site's {state['home_url']!r}"
-    assert payload["wp_version"] == state["versions"]["wordpress"]
-    assert payload["plugin_version"] == state["plugin"]["version"]
+    assert stored["site_url"] == state["home_url"], f"site_url {stored['site_url']!r} is not the site's {state['home_url']!r}"
+    assert stored["wp_version"] == state["versions"]["wordpress"]
+    assert stored["plugin_version"] == state["plugin"]["version"]
 
 
 @pytest.mark.requirement("UI-2", "UI-3", "SEC-7")
-def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack, igny8_backend, igny8_evidence):
-    tab = open_tab(page, igny8_stack)
+def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_backend_target, igny8_tenant, igny8_backend, igny8_evidence):
+    tab = open_tab(page, igny8_backend_target.backend_url, igny8_tenant)
     igny8_evidence.png("Content Types tab", tab.screenshot())
     assert tab.redirected_to_login, "the tab was shown without logging in"
-    served = igny8_backend.content_types(connected.integration_id).json()
+    served = igny8_backend.read_back()
     for kind, testid in (("post_types", "post-type"), ("taxonomies", "taxonomy")):
         shown = tab.rows(testid)
         expected = {slug: (e["label"], e["count"], e["synced_count"]) for slug, e in served[kind].items()}
@@ -117,26 +126,22 @@ def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_stack
 
 
 @pytest.mark.requirement("STRUCT-2", "STRUCT-3", "STRUCT-4", "STRUCT-5", "READ-1", "READ-2")
-def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_backend, igny8_evidence):
+def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_backend, igny8_stored, igny8_evidence):
     wordpress = igny8_wp.state()["wordpress"]
-    served = igny8_backend.content_types(connected.integration_id).json()
+    served = igny8_backend.read_back()
     igny8_evidence.json("WordPress's own view", wordpress)
     igny8_evidence.json("backend read-back", served)
     diff = differences(expected_structure(wordpress), served_structure(served))
     assert not diff, "the backend differs from WordPress:\n" + "\n".join(diff)
-    synced = {
-        r["post_type"]: r["n"]
-        for r in igny8_backend.query(
-            "SELECT post_type, count(*) AS n FROM content_syncedcontent WHERE integration_id = %s GROUP BY post_type",
-            connected.integration_id,
-        )
-    }
+    synced: dict[str, int] = {}
+    for item in igny8_stored.synced_items(connected.integration_id):
+        synced[item["post_type"]] = synced.get(item["post_type"], 0) + 1
     assert {s: e["synced_count"] for s, e in served["post_types"].items()} == {s: synced.get(s, 0) for s in served["post_types"]}
 
 
 @pytest.mark.requirement("UI-1")
-def test_8_connected_badge(connected, page, igny8_stack, igny8_evidence):
-    tab = open_tab(page, igny8_stack)
+def test_8_connected_badge(connected, page, igny8_backend_target, igny8_tenant, igny8_evidence):
+    tab = open_tab(page, igny8_backend_target.backend_url, igny8_tenant)
     igny8_evidence.png("badge", tab.page.get_by_test_id("integration-summary").screenshot())
     assert tab.text("integration-status") == "Connected"
 
@@ -144,30 +149,31 @@ def test_8_connected_badge(connected, page, igny8_stack, igny8_evidence):
 # ---- what the checklist implies ---------------------------------------------------------------
 
 
-@pytest.mark.requirement("CONN-4", "CONN-5")
-def test_test_connection_from_wp_admin(connected, igny8_wp, igny8_backend, igny8_evidence):
-    before = igny8_backend.integration_row(connected.integration_id)
-    page, _ = igny8_wp.submit_plugin_form("igny8_test_connection")
-    igny8_evidence.json("notice", igny8_wp.notice(page))
-    assert igny8_wp.notice(page) == ("success", "Test connection succeeded.")
-    after = igny8_backend.integration_row(connected.integration_id)
-    assert (after["config_json"], after["structure_synced_at"]) == (before["config_json"], before["structure_synced_at"])
+@pytest.mark.requirement("CONN-4", "CONN-5", "ADMIN-2")
+def test_test_connection_from_wp_admin(connected, igny8_plugin_page, igny8_backend, igny8_evidence):
+    before = igny8_backend.read_back()
+    outcome = igny8_plugin_page.test_connection()
+    igny8_evidence.json("outcome", str(outcome))
+    assert outcome.kind == "success", f"Test connection: {outcome}"
+    after = igny8_backend.read_back()
+    assert (after["last_structure_fetch"], after["post_types"]) == (before["last_structure_fetch"], before["post_types"]), (
+        "Test connection changed the structure"
+    )
 
 
 @pytest.mark.requirement("CRON-1")
 def test_daily_event_is_scheduled_after_connect(connected, igny8_wp, igny8_evidence):
-    events = [e for e in igny8_wp.state()["cron"] if e["hook"] == "igny8_sync_site_structure"]
+    events = [e for e in igny8_wp.cron_events() if e["hook"] == STRUCTURE_HOOK]
     igny8_evidence.json("igny8 cron events", events)
-    assert len(events) == 1 and events[0]["schedule"] == "daily", f"expected one daily igny8_sync_site_structure, found {events}"
+    assert len(events) == 1 and events[0]["schedule"] == "daily", f"expected one daily {STRUCTURE_HOOK}, found {events}"
 
 
 @pytest.mark.requirement("CRON-2")
 def test_daily_event_sends_changed_counts(connected, igny8_wp, igny8_backend, igny8_evidence):
     igny8_wp.create_posts([{"post_type": "book", "title": "Added later"}, {"post_type": "page", "title": "Added page"}])
-    ran = igny8_wp.run_cron("igny8_sync_site_structure")
-    assert ran == ["igny8_sync_site_structure"]
+    assert igny8_wp.run_cron(STRUCTURE_HOOK) == [STRUCTURE_HOOK]
     wordpress = igny8_wp.state()["wordpress"]
-    served = igny8_backend.content_types(connected.integration_id).json()
+    served = igny8_backend.read_back()
     for slug in ("book", "page"):
         assert served["post_types"][slug]["count"] == wordpress["post_types"][slug]["count"], f"{slug} count was not updated by the daily event"
 
@@ -175,23 +181,23 @@ def test_daily_event_sends_changed_counts(connected, igny8_wp, igny8_backend, ig
 @pytest.mark.requirement("CRON-3", "CRON-1")
 def test_deactivation_removes_the_daily_event(connected, igny8_wp, igny8_evidence):
     assert igny8_wp.set_plugin_active(False) is False
-    after_deactivation = igny8_wp.state()["cron"]
+    after_deactivation = igny8_wp.cron_events()
     assert igny8_wp.set_plugin_active(True) is True
-    after_activation = igny8_wp.state()["cron"]
+    after_activation = igny8_wp.cron_events()
     igny8_evidence.json("cron after deactivation", after_deactivation)
     igny8_evidence.json("cron after reactivation", after_activation)
     assert after_deactivation == [], f"igny8 events survive deactivation: {after_deactivation}"
-    assert [e["hook"] for e in after_activation] == ["igny8_sync_site_structure"], "reactivating a connected plugin does not reschedule"
+    assert [e["hook"] for e in after_activation] == [STRUCTURE_HOOK], "reactivating a connected plugin does not reschedule"
 
 
 @pytest.mark.requirement("PERF-1", "PERF-2")
 def test_sync_and_read_within_the_design_notes_figures(connected, igny8_wp, igny8_backend, igny8_evidence):
     """Ceilings from the design note (~550 ms, ~200 ms), one timing each; benchmarks/ measures properly."""
     start = time.monotonic()
-    igny8_wp.run_cron("igny8_sync_site_structure")
+    igny8_wp.run_cron(STRUCTURE_HOOK)
     sync = time.monotonic() - start
     start = time.monotonic()
-    igny8_backend.content_types(connected.integration_id)
+    igny8_backend.content_types()
     read = time.monotonic() - start
     igny8_evidence.json("seconds", {"cron sync (WordPress -> backend, through wp HTTP)": sync, "content-types read": read})
     assert sync < 0.55 and read < 0.2

@@ -78,3 +78,31 @@ def test_the_allure_report_counts_exactly_the_tests_pytest_ran(run, tmp_path):
     assert report is not None, "allure generate failed"
     stats = json.loads((report / "summary.json").read_text())["stats"]
     assert stats["total"] == len(doc["tests"]) and not stats.get("retries"), stats
+
+
+INCOMPLETE_SUITE = '''
+import pytest
+from harness.status import incomplete
+
+@pytest.mark.requirement("SEC-3")
+def test_needs_an_observer(request):
+    incomplete(request.node, "needs the backend's observer")
+
+@pytest.mark.requirement("ERR-3")
+def test_passes():
+    pass
+'''
+
+
+@pytest.mark.parametrize("allow,exit_code", [(False, 1), (True, 0)])
+def test_a_run_that_could_not_make_its_checks_is_incomplete_and_fails_unless_allowed(pytester, tmp_path, allow, exit_code):
+    pytester.makepyfile(test_generated=INCOMPLETE_SUITE)
+    report_dir = tmp_path / "run"
+    options = [f"--igny8-report-dir={report_dir}", "--igny8-no-allure-html", *(["--igny8-allow-incomplete"] if allow else [])]
+    result = pytester.runpytest_subprocess(*options, "-p", "no:cacheprovider", "-p", "no:django")
+    assert result.ret == exit_code, result.stdout.str()[-1500:]
+    result.stdout.fnmatch_lines(["*INCOMPLETE: 1 checks could not be made*", "SEC-3: needs the backend's observer"])
+    doc = json.loads((report_dir / "results.json").read_text())
+    assert doc["run"]["verdict"] == "INCOMPLETE"
+    assert {r["id"]: r["incomplete"] for r in doc["requirements"]}["SEC-3"] == ["needs the backend's observer"]
+    assert "not checked: needs the backend&#39;s observer" in (report_dir / "report.html").read_text()

@@ -51,22 +51,6 @@ def test_verdicts():
     assert results.verdict(results.requirement_rows(tests[1:]), tests[1:]) == "INCOMPLETE"
 
 
-def test_manifest_claims_and_refusals(tmp_path):
-    good = tmp_path / "good.json"
-    good.write_text('{"capabilities": ["content-sync"]}')
-    assert manifest.load(good) == {"content-sync"}
-    assert manifest.load(tmp_path / "missing.json") == frozenset()
-    for text, message in [
-        ("{nope", "not JSON"),
-        ('{"capabilities": "content-sync"}', "must be a list"),
-        ('{"capabilities": ["teleport"]}', "unknown capabilities"),
-    ]:
-        bad = tmp_path / "bad.json"
-        bad.write_text(text)
-        with pytest.raises(manifest.ManifestError, match=message):
-            manifest.load(bad)
-
-
 def test_not_applicable_only_when_every_checked_requirement_needs_an_unclaimed_capability():
     assert manifest.not_applicable_reason(["CONTENT-2"], {"content-sync"}) == "the implementation does not claim content-sync"
     assert manifest.not_applicable_reason(["CONTENT-2", "READ-2"], {"content-sync"}) is None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import base_image
@@ -17,20 +19,43 @@ WP_ADMIN_USER = "admin"
 BACKEND_USER = "qa"
 
 
+@dataclass(frozen=True)
+class Ports:
+    """The host ports a stack publishes on 127.0.0.1, chosen once when it is made: a service that
+    restarts (a fault, a swap) comes back on the same port, so clients keep working."""
+
+    wordpress: int
+    api: int
+    postgres: int
+
+    @classmethod
+    def free(cls) -> Ports:
+        with ExitStack() as held:
+            sockets = [held.enter_context(socket.socket()) for _ in range(3)]
+            for s in sockets:
+                s.bind(("127.0.0.1", 0))  # all three held at once: three different ports
+            wordpress, api, postgres = (s.getsockname()[1] for s in sockets)
+        return cls(wordpress, api, postgres)
+
+
 def services_to_build(config: StackConfig) -> list[str]:
     # A backend image given by the user is used as it is, never rebuilt over.
     return ["mariadb", "wordpress", "postgres", "api"] + (["backend"] if config.builds_backend else [])
 
 
-def write_env_file(name: str, config: StackConfig, secrets: Secrets, state_dir: Path) -> Path:
+def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, state_dir: Path) -> Path:
     env = {
         "IGNY8_STACK": name,
+        "IGNY8_WP_PORT": str(ports.wordpress),
+        "IGNY8_API_PORT": str(ports.api),
+        "IGNY8_POSTGRES_PORT": str(ports.postgres),
         "IGNY8_KEEP": "1" if config.keep else "0",
         "IGNY8_OWNER": f"{socket.gethostname()}:{os.getpid()}",
         "IGNY8_BASE_IMAGE": base_image.name("bookworm"),
         "IGNY8_WP_BASE_IMAGE": base_image.name(config.suite),
         "IGNY8_WP_SUITE": config.suite,
         "IGNY8_PLUGIN_DIR": config.plugin_dir,
+        "IGNY8_PLUGIN_FILE": config.plugin_file,
         "IGNY8_BACKEND_IMAGE": config.backend_image,
         "IGNY8_TLS_DIR": str(state_dir / "tls"),
         "IGNY8_REVISION": source_revision(),

@@ -24,17 +24,24 @@ PLUGIN_HTTP_TIMEOUT = 4
 
 @dataclass
 class StackConfig:
+    """What a stack runs. None in a field means the default (the reference, the default WordPress)."""
+
     wordpress: str = DEFAULT_WORDPRESS
     plugin_dir: str = str(REFERENCE_PLUGIN)
     backend_image: str = REFERENCE_BACKEND_IMAGE
+    plugin_file: str = PLUGIN_MAIN_FILE  # the plugin's main file, from its manifest
     keep: bool = False
 
     def __post_init__(self) -> None:
+        self.wordpress = self.wordpress or DEFAULT_WORDPRESS
+        self.plugin_dir = self.plugin_dir or str(REFERENCE_PLUGIN)
+        self.backend_image = self.backend_image or REFERENCE_BACKEND_IMAGE
+        self.plugin_file = self.plugin_file or PLUGIN_MAIN_FILE
         if self.wordpress not in WORDPRESS_SUITES:
             raise ValueError(f"WordPress {self.wordpress!r} is not offered; choose one of {', '.join(WORDPRESS_SUITES)}")
         plugin = Path(self.plugin_dir)
-        if not (plugin / PLUGIN_MAIN_FILE).is_file():
-            raise ValueError(f"{plugin} is not a plugin directory: it has no {PLUGIN_MAIN_FILE}")
+        if not (plugin / self.plugin_file).is_file():
+            raise ValueError(f"{plugin} is not a plugin directory: it has no {self.plugin_file} (its manifest's plugin_file)")
         self.plugin_dir = str(plugin.resolve())
 
     @property

@@ -193,11 +193,6 @@ class ComposeProject:
             for c in found
         ]
 
-    def port(self, service: str, port: int) -> int | None:
-        with self._explained(f"finding the published port {service}:{port}"):
-            _, published = self.client.compose.port(service, port)
-        return int(published) if published else None
-
     def execute(self, service: str, command: Sequence[str], env: Mapping[str, str] | None = None) -> str:
         with self._explained(f"running {command[0]} in {service}"):
             return str(self.client.compose.execute(service, list(command), tty=False, envs=dict(env or {})))
@@ -205,6 +200,15 @@ class ComposeProject:
     def logs(self, services: Sequence[str] = (), tail: str | None = None) -> str:
         with self._explained("docker compose logs"):
             return mask(str(self.client.compose.logs(list(services), tail=tail)), self.engine.secrets)
+
+    def stop(self, service: str) -> None:
+        with self._explained(f"stopping {service}"):
+            self.client.compose.stop([service], timeout=1)
+
+    def start(self, service: str) -> None:
+        """Starts a stopped service and waits until it is healthy again."""
+        with self._explained(f"starting {service}"):
+            self.client.compose.up([service], detach=True, wait=True, wait_timeout=120, no_build=True, quiet=True, dependencies=False)
 
     def pause(self, service: str) -> None:
         with self._explained(f"pausing {service}"):

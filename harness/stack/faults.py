@@ -12,6 +12,15 @@ class Faults:
         self.project = project
 
     @contextmanager
+    def stopped(self, service: str) -> Iterator[None]:
+        """`service` is gone: its name does not resolve, nothing listens (a backend that is down)."""
+        self.project.stop(service)
+        try:
+            yield
+        finally:
+            self.project.start(service)
+
+    @contextmanager
     def paused(self, service: str) -> Iterator[None]:
         """`service` accepts connections but never answers: a hung backend."""
         self.project.pause(service)

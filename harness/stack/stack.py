@@ -1,8 +1,8 @@
 """One test stack: a compose project with its own name, labels, secrets, ports and TLS material.
 
-with running_stack(StackConfig()) as stack:      # made, up, and removed afterwards
+with running_stack(Wanted(wordpress="6.8")) as stack:   # made, up, and removed afterwards
     stack.urls.wordpress, stack.secrets.api_key, stack.postgres_dsn
-with running_stack(config, attach="igny8-ab12cd") as stack:   # a running one, left as it was
+with running_stack(Wanted(plugin_dir=DIR), attach="igny8-ab12cd") as stack:   # running; DIR put in place
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..progress import say, step
 from . import base_image, tls, wheelhouse
-from .compose import BACKEND_USER, WP_ADMIN_USER, services_to_build, write_env_file
+from .compose import BACKEND_USER, WP_ADMIN_USER, Ports, services_to_build, write_env_file
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
@@ -41,17 +41,17 @@ class Stack:
     WP_ADMIN_USER = WP_ADMIN_USER
     BACKEND_USER = BACKEND_USER
 
-    def __init__(self, name: str, config: StackConfig, secrets: Secrets) -> None:
-        self.name, self.config, self.secrets = name, config, secrets
+    def __init__(self, name: str, config: StackConfig, secrets: Secrets, ports: Ports) -> None:
+        self.name, self.config, self.secrets, self.ports = name, config, secrets, ports
         self.state_dir = STATE_ROOT / name
-        self._urls: Urls | None = None
         self._project: ComposeProject | None = None
+        self.urls = Urls(wordpress=f"http://127.0.0.1:{ports.wordpress}", backend=f"https://127.0.0.1:{ports.api}", postgres_port=ports.postgres)
 
     # ---- making and finding stacks ------------------------------------------------------------
 
     @classmethod
     def create(cls, config: StackConfig | None = None, name: str | None = None) -> Stack:
-        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets())
+        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets(), Ports.free())
         stack._save()
         return stack
 
@@ -62,7 +62,7 @@ class Stack:
             known = ", ".join(cls.known()) or "none"
             raise LookupError(f"No stack named {name!r} here (known stacks: {known}).")
         saved = json.loads(state.read_text())
-        return cls(name, StackConfig(**saved["config"]), Secrets.load(STATE_ROOT / name / "secrets.json"))
+        return cls(name, StackConfig(**saved["config"]), Secrets.load(STATE_ROOT / name / "secrets.json"), Ports(**saved["ports"]))
 
     @classmethod
     def known(cls) -> list[str]:
@@ -70,7 +70,7 @@ class Stack:
 
     def _save(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        record = {"name": self.name, "config": asdict(self.config), "created": datetime.now(UTC).isoformat()}
+        record = {"name": self.name, "config": asdict(self.config), "ports": asdict(self.ports), "created": datetime.now(UTC).isoformat()}
         (self.state_dir / "stack.json").write_text(json.dumps(record, indent=2))
         self.secrets.save(self.state_dir / "secrets.json")
         self._project = None  # the env file follows the config
@@ -80,7 +80,7 @@ class Stack:
     @property
     def project(self) -> ComposeProject:
         if self._project is None:
-            env_file = write_env_file(self.name, self.config, self.secrets, self.state_dir)
+            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.state_dir)
             self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent)
         return self._project
 
@@ -104,18 +104,17 @@ class Stack:
             self.project.build(services_to_build(self.config))
         with step(f"starting {self.name} and waiting for every service to be healthy"):
             self.project.up()
-        self._urls = None
         return self
 
-    def replace(self, plugin_dir: str | None = None, backend_image: str | None = None) -> None:
+    def replace(self, plugin_dir: str | None = None, backend_image: str | None = None, plugin_file: str | None = None) -> None:
         """Swaps the plugin or the backend image of a running stack: only what changed is recreated."""
         if plugin_dir:
             self.config.plugin_dir = str(Path(plugin_dir).resolve())
+            self.config.plugin_file = plugin_file or self.config.plugin_file
         if backend_image:
             self.config.backend_image = backend_image
         self._save()
         self.project.up()
-        self._urls = None
 
     def down(self) -> None:
         with step(f"removing {self.name} (containers, network, volumes)"):
@@ -128,19 +127,11 @@ class Stack:
     def logs(self, *services: str, tail: str | None = None) -> str:
         return self.project.logs(services, tail=tail)
 
-    def seed_tenant(self, account: str) -> Tenant:
+    def own_tenant(self, account: str) -> Tenant:
+        """The tenant a run tests with: made for it, so that nothing else is touched."""
         return self.tenants.create(account)
 
     # ---- where things are -----------------------------------------------------------------------
-
-    @property
-    def urls(self) -> Urls:
-        if self._urls is None:
-            wp, api, pg = self.project.port("wordpress", 80), self.project.port("api", 443), self.project.port("postgres", 5432)
-            if not (wp and api and pg):
-                raise RuntimeError(f"{self.name} is not running (no published ports); `igny8 up --name {self.name}` starts it")
-            self._urls = Urls(wordpress=f"http://127.0.0.1:{wp}", backend=f"https://127.0.0.1:{api}", postgres_port=pg)
-        return self._urls
 
     @property
     def ca_path(self) -> Path:
@@ -159,10 +150,6 @@ class Stack:
     @property
     def backend_url_for_plugin(self) -> str:
         return self.urls.backend_for_plugin
-
-    @property
-    def api_key(self) -> str:
-        return self.secrets.api_key
 
     @property
     def database_dsn(self) -> str | None:
@@ -198,23 +185,37 @@ class Stack:
         ).rstrip()
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """The builds a run names; None: the default for a new stack, whatever it runs for an attached one."""
+
+    wordpress: str | None = None
+    plugin_dir: str | None = None
+    plugin_file: str | None = None
+    backend_image: str | None = None
+
+    def config(self, keep: bool = False) -> StackConfig:
+        return StackConfig(self.wordpress or "", self.plugin_dir or "", self.backend_image or "", self.plugin_file or "", keep)
+
+
 @contextmanager
 def running_stack(
-    config: StackConfig | None = None,
+    wanted: Wanted = Wanted(),
     *,
     attach: str | None = None,
     keep: bool = False,
     shown: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> Iterator[Stack]:
-    """The one way to have a stack for a block of work: an attached one is left as it was; a new
-    one is built, started and, unless kept, removed afterwards, whatever happens inside.
-    `shown` wraps the slow steps (pytest uses it to show progress while it captures output)."""
+    """The one way to have a stack for a block of work. An attached one runs what `wanted` names
+    (swapped in place) and is left running; a new one is built, started and, unless kept, removed
+    afterwards, whatever happens inside. `shown` wraps the slow steps (pytest uses it to show
+    progress while it captures output)."""
     if attach:
-        yield Stack.attach(attach)
+        stack = Stack.attach(attach)
+        _put_in_place(stack, wanted, shown)
+        yield stack
         return
-    config = config or StackConfig()
-    config.keep = keep
-    stack = Stack.create(config)
+    stack = Stack.create(wanted.config(keep))
     try:
         with shown():
             stack.up()
@@ -225,6 +226,20 @@ def running_stack(
         raise
     with shown():
         _finish(stack, keep)
+
+
+def _put_in_place(stack: Stack, wanted: Wanted, shown: Callable[[], AbstractContextManager[object]]) -> None:
+    """An attached stack runs the builds a run names, or the run is refused: a run never tests
+    another build than the one it names."""
+    if wanted.wordpress and wanted.wordpress != stack.config.wordpress:
+        raise ValueError(f"{stack.name} runs WordPress {stack.config.wordpress}, not {wanted.wordpress}: a WordPress version needs a stack of its own")
+    plugin_dir = str(Path(wanted.plugin_dir).resolve()) if wanted.plugin_dir else stack.config.plugin_dir
+    plugin_file = wanted.plugin_file or stack.config.plugin_file
+    backend_image = wanted.backend_image or stack.config.backend_image
+    if (plugin_dir, plugin_file, backend_image) != (stack.config.plugin_dir, stack.config.plugin_file, stack.config.backend_image):
+        StackConfig(stack.config.wordpress, plugin_dir, backend_image, plugin_file)  # refuses a directory that is not a plugin
+        with shown(), step(f"putting plugin {plugin_dir} and backend {backend_image} in place on {stack.name}"):
+            stack.replace(plugin_dir, backend_image, plugin_file)
 
 
 def _finish(stack: Stack, keep: bool, quietly: bool = False) -> None:

@@ -1,12 +1,20 @@
-"""Tenants on a stack's backend: an account, a site, a user and a WordPress integration each,
-made by the backend's seed command (its image contract in the README)."""
+"""Tenants on a backend: an account, a site, a user and a WordPress integration each. On a stack
+they are made, and their integration's state changed, by the backend's own commands (its image
+contract, spec/CONTRACT.md 2.1); a backend the harness does not start offers neither."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Literal
 
-from .engine import ComposeProject
+from .engine import ComposeProject, DockerError
+
+IntegrationChange = Literal["revoke-key", "deactivate", "activate"]
+
+
+class TenantsUnavailable(RuntimeError):
+    """This backend offers no way to make tenants or change their state."""
 
 
 @dataclass(frozen=True)
@@ -14,23 +22,32 @@ class Tenant:
     integration_id: int
     site_id: int
     api_key: str
-    username: str
-    password: str
+    username: str | None = None  # the tab's login; unknown for a backend the harness does not start
+    password: str | None = None
 
     @property
     def secrets(self) -> list[str]:
-        return [self.api_key, self.password]
+        return [s for s in (self.api_key, self.password) if s]
 
 
 class Tenants:
     def __init__(self, project: ComposeProject) -> None:
         self.project = project
 
+    def _manage(self, *command: str, env: dict[str, str] | None = None) -> dict[str, object]:
+        try:
+            out = self.project.execute("backend", ["python", "manage.py", *command], env=env)
+        except DockerError as exc:
+            raise TenantsUnavailable(f"the backend's `manage.py {command[0]}` failed (spec/CONTRACT.md 2.1): {exc}") from exc
+        result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+        return result
+
     def create(self, account: str) -> Tenant:
-        out = self.project.execute(
-            "backend",
-            ["python", "manage.py", "igny8_seed", "--account", account, "--site", f"{account} site", "--username", account.lower()],
+        made = self._manage(
+            "igny8_seed", "--account", account, "--site", f"{account} site", "--username", account.lower(),
             env={"IGNY8_SEED_API_KEY": "", "IGNY8_SEED_PASSWORD": ""},  # fresh secrets, not the stack's own
-        )
-        made = json.loads(out.strip().splitlines()[-1])
-        return Tenant(int(made["integration_id"]), int(made["site_id"]), made["api_key"], made["username"], made["password"])
+        )  # fmt: skip
+        return Tenant(int(str(made["integration_id"])), int(str(made["site_id"])), str(made["api_key"]), str(made["username"]), str(made["password"]))
+
+    def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:
+        return self._manage("igny8_integration", str(integration_id), f"--{change}")

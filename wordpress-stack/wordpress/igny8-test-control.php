@@ -5,6 +5,9 @@
  *
  * Loaded only where the stack defines IGNY8_TEST_CONTROL_TOKEN; every route demands that token
  * in the X-Igny8-Test-Token header. Routes live under /wp-json/igny8-test/v1 (or ?rest_route=).
+ *
+ * It knows the plugin under test only by its file (IGNY8_PLUGIN_BASENAME, from its manifest): it
+ * never reads or writes an option of that plugin by name (spec/CONTRACT.md, 1.5).
  */
 
 defined( 'ABSPATH' ) || exit;
@@ -13,7 +16,11 @@ if ( ! defined( 'IGNY8_TEST_CONTROL_TOKEN' ) || '' === IGNY8_TEST_CONTROL_TOKEN 
 }
 
 const IGNY8TC_REGISTRY = 'igny8tc_registry';
-const IGNY8TC_PLUGIN   = 'igny8-wp-plugin/igny8-wp-plugin.php';
+define( 'IGNY8TC_PLUGIN', defined( 'IGNY8_PLUGIN_BASENAME' ) ? IGNY8_PLUGIN_BASENAME : 'igny8-wp-plugin/igny8-wp-plugin.php' );
+
+function igny8tc_token_matches( $given ) {
+	return hash_equals( IGNY8_TEST_CONTROL_TOKEN, (string) $given );
+}
 
 /* ---- Post types and taxonomies from a JSON description, registered on every request ---- */
 
@@ -54,6 +61,21 @@ function igny8tc_register_all() {
 }
 add_action( 'init', 'igny8tc_register_all', 5 );
 
+/* ---- A user without manage_options, given a valid nonce (SEC-6) -------------------------
+ * A GET that carries the token in X-Igny8-Test-Grant is served as if its user could manage
+ * options, so that a low-privilege user can load a settings page and hold that page's nonces.
+ * Posting the form afterwards, without the header, tests the capability check on its own. */
+add_filter(
+	'user_has_cap',
+	function ( $allcaps ) {
+		$grant = $_SERVER['HTTP_X_IGNY8_TEST_GRANT'] ?? '';
+		if ( 'GET' === ( $_SERVER['REQUEST_METHOD'] ?? '' ) && '' !== $grant && igny8tc_token_matches( $grant ) ) {
+			$allcaps['manage_options'] = true;
+		}
+		return $allcaps;
+	}
+);
+
 /* ---- What WordPress itself says, for the harness to compare against ------------------- */
 
 function igny8tc_wordpress_view() {
@@ -70,8 +92,8 @@ function igny8tc_wordpress_view() {
 	}
 	$taxonomies = array();
 	foreach ( get_taxonomies( array(), 'objects' ) as $taxonomy ) {
-		$slug                = (string) $taxonomy->name;
-		$count               = wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) );
+		$slug  = (string) $taxonomy->name;
+		$count = wp_count_terms( array( 'taxonomy' => $slug, 'hide_empty' => false ) );
 		if ( is_wp_error( $count ) ) {
 			return new WP_Error( 'igny8tc_count', "wp_count_terms($slug): " . $count->get_error_message(), array( 'status' => 500 ) );
 		}
@@ -104,11 +126,6 @@ function igny8tc_cron_view() {
 
 function igny8tc_state() {
 	global $wpdb;
-	$settings = get_option( 'igny8_settings', array() );
-	if ( ! empty( $settings['api_key'] ) ) {
-		$settings['api_key_sha256'] = hash( 'sha256', $settings['api_key'] ); // to compare, never to read
-		$settings['api_key']        = substr( $settings['api_key'], 0, 10 ) . '…';
-	}
 	$plugin = get_plugin_data( WP_PLUGIN_DIR . '/' . IGNY8TC_PLUGIN, false, false );
 	$view   = igny8tc_wordpress_view();
 	if ( is_wp_error( $view ) ) {
@@ -122,12 +139,11 @@ function igny8tc_state() {
 		),
 		'home_url'  => home_url(),
 		'plugin'    => array(
+			'file'    => IGNY8TC_PLUGIN,
 			'active'  => is_plugin_active( IGNY8TC_PLUGIN ),
 			'name'    => $plugin['Name'],
 			'version' => $plugin['Version'],
 		),
-		'settings'  => (object) $settings,
-		'events'    => array_values( (array) get_option( 'igny8_events', array() ) ),
 		'cron'      => igny8tc_cron_view(),
 		'wordpress' => $view,
 	);
@@ -148,6 +164,94 @@ function igny8tc_term_ids( $terms ) {
 	return $ids;
 }
 
+/* ---- The pristine site: taken right after install, before any plugin ran --------------- */
+
+function igny8tc_snapshot_table() {
+	global $wpdb;
+	return $wpdb->prefix . 'igny8tc_pristine_options';
+}
+
+function igny8tc_tables_table() {
+	global $wpdb;
+	return $wpdb->prefix . 'igny8tc_pristine_tables';
+}
+
+/** Called by the stack's install script once WordPress is installed and before the plugin is activated. */
+function igny8tc_take_snapshot() {
+	global $wpdb;
+	$snapshot = igny8tc_snapshot_table();
+	if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $snapshot ) ) ) {
+		return false;
+	}
+	update_option( 'igny8tc_pristine_max_user', (int) $wpdb->get_var( "SELECT MAX(ID) FROM {$wpdb->users}" ), false );
+	$wpdb->query( "CREATE TABLE $snapshot LIKE {$wpdb->options}" );
+	$wpdb->query( "INSERT INTO $snapshot SELECT * FROM {$wpdb->options}" );
+	$tables = igny8tc_tables_table();
+	$wpdb->query( "CREATE TABLE $tables (name VARCHAR(191) NOT NULL PRIMARY KEY)" );
+	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
+		$wpdb->insert( $tables, array( 'name' => $table ) );
+	}
+	return true;
+}
+
+/** Back to the pristine site, then the plugin under test activated afresh, as on a new site. */
+function igny8tc_reset() {
+	global $wpdb;
+	$snapshot = igny8tc_snapshot_table();
+	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $snapshot ) ) ) {
+		return new WP_Error( 'igny8tc_no_snapshot', 'no pristine snapshot: the stack was not installed by the harness', array( 'status' => 500 ) );
+	}
+	$pristine = $wpdb->get_col( 'SELECT name FROM ' . igny8tc_tables_table() );
+	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
+		if ( ! in_array( $table, $pristine, true ) ) {
+			$wpdb->query( "DROP TABLE `$table`" ); // made by a plugin since: its activation makes it again
+		}
+	}
+	$wpdb->query( "DELETE FROM {$wpdb->options}" );
+	$wpdb->query( "INSERT INTO {$wpdb->options} SELECT * FROM $snapshot" );
+	// Rows go directly: the harness resets, it does not test deletion (and hooks would sync).
+	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
+	$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
+	$wpdb->query( "DELETE FROM {$wpdb->term_relationships}" );
+	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
+	$wpdb->query( "DELETE FROM {$wpdb->termmeta} WHERE term_id <> 1" );
+	$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
+	$max_user = (int) $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM $snapshot WHERE option_name = %s", 'igny8tc_pristine_max_user' ) );
+	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE user_id > %d", $max_user ) );
+	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->users} WHERE ID > %d", $max_user ) );
+	wp_cache_flush();
+	$log = WP_CONTENT_DIR . '/debug.log';
+	if ( file_exists( $log ) ) {
+		file_put_contents( $log, '' );
+	}
+	$result = activate_plugin( IGNY8TC_PLUGIN );
+	if ( is_wp_error( $result ) ) {
+		return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
+	}
+	return array( 'ok' => true );
+}
+
+/** Where a string occurs in the WordPress database: [table.column, ...] (the pristine copy aside). */
+function igny8tc_search( $needle ) {
+	global $wpdb;
+	$found = array();
+	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
+		if ( in_array( $table, array( igny8tc_snapshot_table(), igny8tc_tables_table() ), true ) ) {
+			continue;
+		}
+		foreach ( $wpdb->get_results( "SHOW COLUMNS FROM `$table`" ) as $column ) {
+			if ( ! preg_match( '/char|text|blob|json/i', $column->Type ) ) {
+				continue;
+			}
+			$like = '%' . $wpdb->esc_like( $needle ) . '%';
+			if ( (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM `$table` WHERE `{$column->Field}` LIKE %s", $like ) ) > 0 ) {
+				$found[] = "$table.{$column->Field}";
+			}
+		}
+	}
+	return $found;
+}
+
 /* ---- Routes ---------------------------------------------------------------------------- */
 
 function igny8tc_route( $path, $methods, $callback ) {
@@ -158,7 +262,7 @@ function igny8tc_route( $path, $methods, $callback ) {
 			'methods'             => $methods,
 			'callback'            => $callback,
 			'permission_callback' => function ( WP_REST_Request $request ) {
-				if ( ! hash_equals( IGNY8_TEST_CONTROL_TOKEN, (string) $request->get_header( 'X-Igny8-Test-Token' ) ) ) {
+				if ( ! igny8tc_token_matches( $request->get_header( 'X-Igny8-Test-Token' ) ) ) {
 					return false;
 				}
 				// Act as the first administrator, so WordPress's capability checks (assign_terms...) pass.
@@ -176,6 +280,7 @@ add_action(
 		require_once ABSPATH . 'wp-admin/includes/plugin.php';
 
 		igny8tc_route( '/state', 'GET', 'igny8tc_state' );
+		igny8tc_route( '/reset', 'POST', 'igny8tc_reset' );
 
 		/* Replace the registered post types and taxonomies; WordPress's refusals are returned. */
 		igny8tc_route(
@@ -267,6 +372,25 @@ add_action(
 			}
 		);
 
+		/* A user of a role ({role}), with a fresh password; the reset removes it. */
+		igny8tc_route(
+			'/users',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$role = (string) $request['role'];
+				if ( ! get_role( $role ) ) {
+					return new WP_Error( 'igny8tc_role', "no role $role", array( 'status' => 400 ) );
+				}
+				$login    = 'igny8tc_' . $role . '_' . wp_generate_password( 6, false );
+				$password = wp_generate_password( 20, false );
+				$id       = wp_insert_user( array( 'user_login' => $login, 'user_pass' => $password, 'user_email' => "$login@example.com", 'role' => $role ) );
+				if ( is_wp_error( $id ) ) {
+					return new WP_Error( 'igny8tc_user', $id->get_error_message(), array( 'status' => 400 ) );
+				}
+				return array( 'id' => $id, 'login' => $login, 'password' => $password );
+			}
+		);
+
 		/* Run cron now: the due events, or {hook} now whether due or not. */
 		igny8tc_route(
 			'/cron/run',
@@ -289,7 +413,7 @@ add_action(
 			}
 		);
 
-		/* Activate or deactivate the IGNY8 plugin through WordPress, hooks included. */
+		/* Activate or deactivate the plugin under test through WordPress, hooks included. */
 		igny8tc_route(
 			'/plugin',
 			'POST',
@@ -306,14 +430,16 @@ add_action(
 			}
 		);
 
-		/* Patch the plugin's settings, e.g. to point it at a backend that is down. */
+		/* Where a string is stored: {needle} -> {found: ["table.column", ...]}. */
 		igny8tc_route(
-			'/settings',
+			'/search',
 			'POST',
 			function ( WP_REST_Request $request ) {
-				$settings = array_merge( (array) get_option( 'igny8_settings', array() ), (array) $request['settings'] );
-				update_option( 'igny8_settings', $settings, false );
-				return array( 'ok' => true );
+				$needle = (string) $request['needle'];
+				if ( strlen( $needle ) < 8 ) {
+					return new WP_Error( 'igny8tc_needle', 'search for at least 8 characters', array( 'status' => 400 ) );
+				}
+				return array( 'found' => igny8tc_search( $needle ) );
 			}
 		);
 
@@ -325,34 +451,6 @@ add_action(
 				$file  = WP_CONTENT_DIR . '/debug.log';
 				$lines = file_exists( $file ) ? file( $file, FILE_IGNORE_NEW_LINES ) : array();
 				return array( 'lines' => array_slice( $lines, -max( 1, (int) ( $request['lines'] ?? 200 ) ) ) );
-			}
-		);
-
-		/* Back to a fresh site: content, terms, registry, plugin state and logs; plugin active. */
-		igny8tc_route(
-			'/reset',
-			'POST',
-			function () {
-				global $wpdb;
-				update_option( IGNY8TC_REGISTRY, array( 'post_types' => array(), 'taxonomies' => array() ), false );
-				delete_option( 'igny8_settings' );
-				delete_option( 'igny8_events' );
-				wp_clear_scheduled_hook( 'igny8_sync_site_structure' );
-				// Rows go directly: the harness resets, it does not test deletion (and hooks would sync).
-				$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
-				$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
-				$wpdb->query( "DELETE FROM {$wpdb->term_relationships}" );
-				$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
-				$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
-				wp_cache_flush();
-				if ( ! is_plugin_active( IGNY8TC_PLUGIN ) ) {
-					activate_plugin( IGNY8TC_PLUGIN );
-				}
-				$log = WP_CONTENT_DIR . '/debug.log';
-				if ( file_exists( $log ) ) {
-					file_put_contents( $log, '' );
-				}
-				return array( 'ok' => true );
 			}
 		);
 	}

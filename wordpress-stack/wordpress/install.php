@@ -1,6 +1,7 @@
 <?php
 /*
- * Installs WordPress on first start, then makes sure the IGNY8 plugin is active. Idempotent.
+ * Installs WordPress on first start, keeps a copy of the pristine site (the test control's reset
+ * goes back to it), then makes sure the plugin under test is active. Idempotent.
  * Runs as www-data, so the files it creates (debug.log) stay writable by Apache.
  */
 define( 'WP_INSTALLING', true );
@@ -13,7 +14,11 @@ if ( ! is_blog_installed() ) {
 	$result = wp_install( getenv( 'WP_TITLE' ) ?: 'IGNY8 test site', getenv( 'WP_ADMIN_USER' ), getenv( 'WP_ADMIN_EMAIL' ) ?: 'admin@example.com', true, '', getenv( 'WP_ADMIN_PASSWORD' ) );
 	echo 'igny8: installed WordPress ' . get_bloginfo( 'version' ) . ' with admin ' . getenv( 'WP_ADMIN_USER' ) . "\n";
 }
-$plugin = 'igny8-wp-plugin/igny8-wp-plugin.php';
+require_once WPMU_PLUGIN_DIR . '/igny8-test-control.php'; // mu-plugins may not load while installing
+if ( function_exists( 'igny8tc_take_snapshot' ) && igny8tc_take_snapshot() ) {
+	echo "igny8: kept a copy of the pristine site\n";
+}
+$plugin = IGNY8_PLUGIN_BASENAME;
 if ( file_exists( WP_PLUGIN_DIR . '/' . $plugin ) && ! is_plugin_active( $plugin ) ) {
 	$error = activate_plugin( $plugin );
 	echo is_wp_error( $error ) ? 'igny8: plugin NOT activated: ' . $error->get_error_message() . "\n" : "igny8: plugin activated\n";

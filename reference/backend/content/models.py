@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from integration.models import SiteIntegration
 
@@ -16,6 +17,7 @@ class SyncedContent(models.Model):
     synced_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = settings.IGNY8_TABLES["content"]
         constraints = [models.UniqueConstraint(fields=["integration", "external_id"], name="content_unique_per_integration")]
         indexes = [models.Index(fields=["integration", "post_type"], name="content_by_type")]
 
@@ -28,4 +30,5 @@ class SyncedTerm(models.Model):
     slug = models.CharField(max_length=200)
 
     class Meta:
+        db_table = settings.IGNY8_TABLES["term"]
         constraints = [models.UniqueConstraint(fields=["integration", "taxonomy", "slug"], name="term_unique_per_integration")]

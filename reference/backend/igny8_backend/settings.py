@@ -31,6 +31,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IGNY8_MAX_PAYLOAD_BYTES
 IGNY8_STRUCTURE_SCHEMA = Path(os.environ.get("IGNY8_STRUCTURE_SCHEMA", BASE_DIR.parent.parent / "spec" / "structure.schema.json"))
 IGNY8_REVISION = os.environ.get("IGNY8_REVISION", "unknown")
 
+# Table names. A deployment may name its tables otherwise: IGNY8_TABLE_STYLE=renamed is one that does,
+# to show that the conformance harness reads what is stored only through the observer file that goes
+# with a backend (reference/backend/igny8-observer-renamed.yaml), never by the reference's table names.
+TABLE_STYLES = {
+    "django": {"integration": "integration_siteintegration", "content": "content_syncedcontent", "term": "content_syncedterm"},
+    "renamed": {"integration": "igny8_integrations", "content": "igny8_synced_items", "term": "igny8_synced_terms"},
+}
+if os.environ.get("IGNY8_TABLE_STYLE", "django") not in TABLE_STYLES:
+    raise ImproperlyConfigured(f"IGNY8_TABLE_STYLE must be one of {sorted(TABLE_STYLES)}")
+IGNY8_TABLES = TABLE_STYLES[os.environ.get("IGNY8_TABLE_STYLE", "django")]
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

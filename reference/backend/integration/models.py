@@ -1,4 +1,5 @@
 from accounts.models import Site
+from django.conf import settings
 from django.db import models
 
 from . import keys
@@ -21,6 +22,9 @@ class SiteIntegration(models.Model):
     structure_synced_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = settings.IGNY8_TABLES["integration"]
 
     def __str__(self):
         return f"{self.platform} integration {self.pk} of {self.site}"

@@ -28,8 +28,8 @@ class Igny8_Admin {
 	/** Connect (CONN-2, CONN-3, CONN-6, SEC-4): the key is kept only if the backend accepts it. */
 	public function handle_connection() {
 		$this->guard( 'igny8_connect' );
-		$backend_url = esc_url_raw( trim( wp_unslash( $_POST['igny8_backend_url'] ?? '' ) ), array( 'https', 'http' ) );
-		$api_key     = sanitize_text_field( wp_unslash( $_POST['igny8_api_key'] ?? '' ) );
+		$backend_url = esc_url_raw( trim( wp_unslash( $_POST['igny8']['backend_url'] ?? '' ) ), array( 'https', 'http' ) );
+		$api_key     = sanitize_text_field( wp_unslash( $_POST['igny8']['api_key'] ?? '' ) );
 		if ( '' === $api_key ) {
 			$api_key = igny8_get_settings()['api_key']; // the field is left blank to keep the stored key
 		}
@@ -162,27 +162,27 @@ class Igny8_Admin {
 
 			<h2><?php esc_html_e( 'Connection', 'igny8' ); ?></h2>
 			<?php
-			$fields  = '<table class="form-table"><tr><th><label for="igny8_backend_url">' . esc_html__( 'Backend URL', 'igny8' ) . '</label></th>';
-			$fields .= '<td><input type="url" class="regular-text" id="igny8_backend_url" name="igny8_backend_url" value="' . esc_attr( $settings['backend_url'] ) . '" placeholder="https://api.igny8.example"></td></tr>';
-			$fields .= '<tr><th><label for="igny8_api_key">' . esc_html__( 'API key', 'igny8' ) . '</label></th>';
-			$fields .= '<td><input type="password" class="regular-text" id="igny8_api_key" name="igny8_api_key" value="" autocomplete="off" placeholder="' . esc_attr( $connected ? __( 'leave blank to keep the stored key', 'igny8' ) : 'igny8_…' ) . '"></td></tr></table>';
-			$this->form( 'igny8_connect', $connected ? __( 'Reconnect', 'igny8' ) : __( 'Connect', 'igny8' ), 'button button-primary', $fields );
+			$fields  = '<table class="form-table"><tr><th><label for="igny8-backend-url">' . esc_html__( 'Backend URL', 'igny8' ) . '</label></th>';
+			$fields .= '<td><input type="url" class="regular-text" id="igny8-backend-url" name="igny8[backend_url]" value="' . esc_attr( $settings['backend_url'] ) . '" placeholder="https://api.igny8.example"></td></tr>';
+			$fields .= '<tr><th><label for="igny8-api-key">' . esc_html__( 'API key', 'igny8' ) . '</label></th>';
+			$fields .= '<td><input type="password" class="regular-text" id="igny8-api-key" name="igny8[api_key]" value="" autocomplete="off" placeholder="' . esc_attr( $connected ? __( 'leave blank to keep the stored key', 'igny8' ) : 'igny8_…' ) . '"></td></tr></table>';
+			$this->form( 'igny8_connect', __( 'Connect', 'igny8' ), 'button button-primary', $fields );
 			?>
 			<p>
 			<?php
 			if ( $connected ) {
 				$this->form( 'igny8_test_connection', __( 'Test connection', 'igny8' ) );
-				$this->form( 'igny8_sync_now', __( 'Sync structure now', 'igny8' ) );
+				$this->form( 'igny8_sync_now', __( 'Sync now', 'igny8' ) );
 				$this->form( 'igny8_disconnect', __( 'Disconnect', 'igny8' ), 'button button-link-delete' );
 			}
 			?>
 			</p>
 
-			<h2><?php esc_html_e( 'Recent events', 'igny8' ); ?></h2>
-			<table class="widefat striped" id="igny8-events">
+			<h2 id="igny8-events-title"><?php esc_html_e( 'Recent events', 'igny8' ); ?></h2>
+			<table class="widefat striped" id="igny8-events" aria-labelledby="igny8-events-title">
 				<thead><tr><th><?php esc_html_e( 'Time (UTC)', 'igny8' ); ?></th><th><?php esc_html_e( 'Level', 'igny8' ); ?></th><th><?php esc_html_e( 'Event', 'igny8' ); ?></th></tr></thead>
 				<tbody>
-				<?php foreach ( array_slice( igny8_recent_events(), 0, 20 ) as $event ) : ?>
+				<?php foreach ( igny8_recent_events() as $event ) : ?>
 					<tr><td><?php echo esc_html( $event['time'] ); ?></td><td><?php echo esc_html( $event['level'] ); ?></td><td><?php echo esc_html( $event['message'] ); ?></td></tr>
 				<?php endforeach; ?>
 				</tbody>

@@ -1,0 +1,41 @@
+"""A backend's observer: the reference's loads, and one that could reach beyond the harness's own
+tenant is refused before it runs (spec/CONTRACT.md 2.2-2.3)."""
+
+import pytest
+import yaml
+
+from harness.observer import ObserverError, ObserverSpec
+from harness.session import REFERENCE_OBSERVER
+
+GOOD = yaml.safe_load(REFERENCE_OBSERVER.read_text())
+
+
+def test_the_reference_observer_loads():
+    spec = ObserverSpec.load(REFERENCE_OBSERVER)
+    assert set(spec.queries) >= {"integration", "synced_items", "synced_terms", "key_material"} and spec.reset
+
+
+def _write(tmp_path, doc):
+    path = tmp_path / "observer.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda d: d["reset"].append("TRUNCATE content_syncedcontent"), "reset statement 4: not scoped"),
+        (lambda d: d["reset"].append("DELETE FROM content_syncedcontent"), "has no WHERE"),
+        (lambda d: d["reset"].append("DROP TABLE x WHERE id = %(integration_id)s"), "uses DROP"),
+        (lambda d: d["queries"].update(synced_items="SELECT * FROM content_syncedcontent"), "query synced_items: not scoped"),
+        (lambda d: d["queries"].update(integration="DELETE FROM t WHERE id = %(integration_id)s"), "is not a SELECT"),
+        (lambda d: d["queries"].update(synced_terms="SELECT 1 WHERE 1 = %(integration_id)s; DELETE FROM t"), "more than one statement"),
+        (lambda d: d["queries"].pop("key_material"), "lacks the queries"),
+        (lambda d: d.pop("reset"), "has `queries:`"),
+    ],
+)
+def test_an_observer_that_could_touch_another_tenant_is_refused(tmp_path, change, message):
+    doc = yaml.safe_load(REFERENCE_OBSERVER.read_text())
+    change(doc)
+    with pytest.raises(ObserverError, match=message):
+        ObserverSpec.load(_write(tmp_path, doc))
