@@ -1,0 +1,203 @@
+<?php
+/**
+ * Gathering the site structure and sending it (STRUCT-*, CONN-2, CRON-2, LOG-1, FAIL-1).
+ *
+ * @package AcmeIgny8Sync
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+/**
+ * A label as the protocol wants it: WordPress's own text, the slug when blank (as trim()
+ * sees it), at most 200 characters.
+ *
+ * @param mixed  $label The registered label.
+ * @param string $slug  The slug.
+ * @return string
+ */
+function acmesync_label( $label, $slug ) {
+	$label = is_scalar( $label ) ? (string) $label : '';
+	// U+0000 cannot be stored by the backend; nothing else is touched.
+	$label = str_replace( "\0", '', $label );
+	if ( '' === trim( $label ) ) {
+		$label = (string) $slug;
+	}
+	if ( function_exists( 'mb_strlen' ) ) {
+		if ( mb_strlen( $label, 'UTF-8' ) > 200 ) {
+			$label = mb_substr( $label, 0, 200, 'UTF-8' );
+		}
+	} elseif ( strlen( $label ) > 200 ) {
+		$label = substr( $label, 0, 200 );
+	}
+	return $label;
+}
+
+/**
+ * Whether a post type or taxonomy object belongs in the payload: public or with show_ui.
+ *
+ * @param object $object WP_Post_Type or WP_Taxonomy.
+ * @return bool
+ */
+function acmesync_is_exposed( $object ) {
+	return ! empty( $object->public ) || ! empty( $object->show_ui );
+}
+
+/**
+ * Post type slugs the structure holds (also the ones content sync pushes).
+ *
+ * @return string[]
+ */
+function acmesync_synced_post_types() {
+	$slugs = array();
+	foreach ( get_post_types( array(), 'objects' ) as $type ) {
+		$slug = (string) $type->name;
+		if ( acmesync_is_exposed( $type ) && preg_match( '/^[a-z0-9_-]{1,20}$/', $slug ) ) {
+			$slugs[] = $slug;
+		}
+	}
+	return $slugs;
+}
+
+/**
+ * Taxonomy slugs the structure holds.
+ *
+ * @return string[]
+ */
+function acmesync_synced_taxonomies() {
+	$slugs = array();
+	foreach ( get_taxonomies( array(), 'objects' ) as $tax ) {
+		$slug = (string) $tax->name;
+		if ( acmesync_is_exposed( $tax ) && preg_match( '/^[a-z0-9_-]{1,32}$/', $slug ) ) {
+			$slugs[] = $slug;
+		}
+	}
+	return $slugs;
+}
+
+/**
+ * The next generated_at: UTC, RFC 3339, microseconds; strictly later than the last one this
+ * site produced, even within one second or if the clock steps back (CONC-1).
+ *
+ * @return string
+ */
+function acmesync_next_timestamp() {
+	$parts = explode( ' ', microtime() );
+	$sec   = isset( $parts[1] ) ? (int) $parts[1] : time();
+	$frac  = isset( $parts[0] ) ? (float) $parts[0] : 0.0;
+	$now   = $sec * 1000000 + (int) round( $frac * 1000000 );
+
+	wp_cache_delete( 'acmesync_clock', 'options' );
+	$last = get_option( 'acmesync_clock', '0' );
+	$last = is_numeric( $last ) ? (int) $last : 0;
+	if ( $now <= $last ) {
+		$now = $last + 1;
+	}
+	update_option( 'acmesync_clock', (string) $now, false );
+
+	$whole = intdiv( $now, 1000000 );
+	$micro = $now % 1000000;
+	return gmdate( 'Y-m-d\TH:i:s', $whole ) . '.' . sprintf( '%06d', $micro ) . 'Z';
+}
+
+/**
+ * The structure payload (spec/structure.schema.json).
+ *
+ * @return array
+ */
+function acmesync_gather_structure() {
+	$post_types = array();
+	foreach ( get_post_types( array(), 'objects' ) as $type ) {
+		$slug = (string) $type->name;
+		if ( ! acmesync_is_exposed( $type ) || ! preg_match( '/^[a-z0-9_-]{1,20}$/', $slug ) ) {
+			continue;
+		}
+		$counts              = wp_count_posts( $slug );
+		$published           = ( is_object( $counts ) && isset( $counts->publish ) ) ? (int) $counts->publish : 0;
+		$post_types[ $slug ] = array(
+			'label'        => acmesync_label( isset( $type->label ) ? $type->label : '', $slug ),
+			'count'        => max( 0, $published ),
+			'hierarchical' => (bool) $type->hierarchical,
+			'public'       => (bool) $type->public,
+		);
+	}
+
+	$taxonomies = array();
+	foreach ( get_taxonomies( array(), 'objects' ) as $tax ) {
+		$slug = (string) $tax->name;
+		if ( ! acmesync_is_exposed( $tax ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $slug ) ) {
+			continue;
+		}
+		$terms = wp_count_terms(
+			array(
+				'taxonomy'   => $slug,
+				'hide_empty' => false,
+			)
+		);
+		$objects = array();
+		foreach ( (array) $tax->object_type as $object_type ) {
+			$object_type = (string) $object_type;
+			if ( preg_match( '/^[a-z0-9_-]{1,20}$/', $object_type ) && ! in_array( $object_type, $objects, true ) ) {
+				$objects[] = $object_type;
+			}
+		}
+		$taxonomies[ $slug ] = array(
+			'label'        => acmesync_label( isset( $tax->label ) ? $tax->label : '', $slug ),
+			'count'        => is_wp_error( $terms ) ? 0 : max( 0, (int) $terms ),
+			'hierarchical' => (bool) $tax->hierarchical,
+			'public'       => (bool) $tax->public,
+			'object_types' => $objects,
+		);
+	}
+
+	return array(
+		'schema_version' => 1,
+		'site_url'       => home_url(),
+		'wp_version'     => (string) get_bloginfo( 'version' ),
+		'plugin_version' => acmesync_plugin_version(),
+		'generated_at'   => acmesync_next_timestamp(),
+		// Objects even when empty or when every slug looks like a number.
+		'post_types'     => (object) $post_types,
+		'taxonomies'     => (object) $taxonomies,
+	);
+}
+
+/**
+ * Gather the structure and send it to update-structure/. Logs the outcome.
+ *
+ * @param string     $trigger Why: connect | manual | cron.
+ * @param float|null $budget  Seconds the call may take at most.
+ * @return array An acmesync_post() result, with 'summary' on success.
+ */
+function acmesync_sync_structure( $trigger, $budget = null ) {
+	if ( ! acmesync_is_linked() ) {
+		$result = array(
+			'ok'      => false,
+			'status'  => 0,
+			'code'    => 'not_connected',
+			'message' => __( 'The plugin is not connected to a backend.', 'acme-igny8-sync' ),
+			'data'    => array(),
+		);
+		acmesync_journal_add( 'error', sprintf( 'Site structure sync failed (%s): %s', $trigger, acmesync_describe_failure( $result ) ) );
+		return $result;
+	}
+
+	$payload = acmesync_gather_structure();
+	$link_id = acmesync_get_link_id();
+	$result  = acmesync_post( acmesync_get_endpoint(), acmesync_get_token(), $link_id . '/update-structure/', $payload, $budget );
+
+	if ( $result['ok'] ) {
+		$summary           = sprintf(
+			'%d post types, %d taxonomies, integration %d',
+			count( (array) $payload['post_types'] ),
+			count( (array) $payload['taxonomies'] ),
+			$link_id
+		);
+		$result['summary'] = $summary;
+		acmesync_journal_add( 'info', sprintf( 'Site structure synced (%s): %s', $trigger, $summary ) );
+	} else {
+		acmesync_journal_add( 'error', sprintf( 'Site structure sync failed (%s): %s', $trigger, acmesync_describe_failure( $result ) ) );
+	}
+	return $result;
+}
