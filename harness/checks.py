@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from .bystander import Bystander
     from .clients.backend import BackendClient
     from .clients.settings_page import SettingsPage
     from .clients.wordpress import WordPressClient
@@ -33,6 +34,7 @@ class CheckContext:
     wp: WordPressClient | None = None
     settings: SettingsPage | None = None
     target: BackendTarget | None = None
+    bystander: Bystander | None = None  # another tenant, whose state must never move
 
 
 @dataclass(frozen=True)

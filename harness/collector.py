@@ -39,6 +39,7 @@ class ResultCollector:
         result.evidence = props.get("igny8_evidence", result.evidence)
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
+        result.cases = props.get("igny8_cases", result.cases)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
             result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
         outcome = _status(report, props)

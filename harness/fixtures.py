@@ -129,8 +129,9 @@ def igny8_plugin_page(igny8_wp: WordPressClient, igny8_plugin_manifest: PluginMa
 
 
 @pytest.fixture
-def igny8_backend(igny8_backend_session: BackendClient, igny8_evidence: Evidence) -> Iterator[BackendClient]:
-    """The backend's API with the run's tenant's key; its HTTP exchanges become the test's evidence."""
+def igny8_backend(igny8_backend_session: BackendClient, igny8_bystander_session: Bystander | str, igny8_evidence: Evidence) -> Iterator[BackendClient]:
+    """The backend's API with the run's tenant's key; its HTTP exchanges become the test's evidence.
+    Another tenant (the bystander) is present from the first backend-facing test on."""
     igny8_backend_session.http.take_exchanges()
     yield igny8_backend_session
     igny8_evidence.http("Backend HTTP", igny8_backend_session.http.take_exchanges())
@@ -207,6 +208,23 @@ def igny8_bystander(request: pytest.FixtureRequest, igny8_bystander_session: Bys
     if isinstance(igny8_bystander_session, str):
         incomplete(request.node, igny8_bystander_session)
     return igny8_bystander_session
+
+
+@pytest.fixture
+def igny8_new_tenant(
+    request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient
+) -> Callable[[str], BackendClient]:
+    """new(account) -> the backend with a new tenant's key (the seed command); NOT APPLICABLE and
+    incomplete where the backend offers none."""
+
+    def new(account: str) -> BackendClient:
+        try:
+            tenant = igny8_backend_target.tenants.create(f"{account} {secrets.token_hex(3)}")
+        except TenantsUnavailable as exc:
+            incomplete(request.node, str(exc))
+        return igny8_backend_session.as_tenant(tenant)
+
+    return new
 
 
 @pytest.fixture

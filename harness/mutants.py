@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -29,6 +29,7 @@ class Mutant:
     description: str
     kills: list[str]
     replace: list[dict[str, str]]
+    states: list[str] = field(default_factory=list)  # the states of the system it breaks (reference/mutants/README.md)
 
     def apply(self, directory: Path | str) -> None:
         """Edits a copy of the reference in `directory`; refuses an edit whose text is gone or ambiguous."""
@@ -45,7 +46,7 @@ def load_all(names: Iterable[str] | None = None) -> list[Mutant]:
     for path in sorted(MUTANTS.glob("*/*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text())
-            mutant = Mutant(path.stem, path.parent.name, doc["description"], doc["kills"], doc["replace"])
+            mutant = Mutant(path.stem, path.parent.name, doc["description"], doc["kills"], doc["replace"], doc.get("states", []))
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise MutantError(f"{path}: not a mutant (needs description, kills, replace): {exc}") from exc
         unknown = [rid for rid in mutant.kills if rid not in spec.requirements()]

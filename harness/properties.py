@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft7Validator
 from requests import Response
 
+from . import spec
 from .checks import CheckContext, check
 from .clients.wordpress import STRUCTURE_HOOK, WordPressClient
 from .expect import differences, expected_structure, served_structure
@@ -41,9 +44,18 @@ def check_wp_sync(ctx: CheckContext, site: dict[str, Any]) -> None:
     served = backend.read_back()
     diff = differences(expected_structure(wordpress), served_structure(served))
     assert not diff, "the backend differs from WordPress after a sync:\n" + "\n".join(diff)
+    if ctx.observer is not None:
+        stored = ctx.observer.integration(backend.integration_id)
+        errors = [f"{e.json_path}: {e.message}" for e in _validator().iter_errors(stored["structure"] if stored else None)]
+        assert not errors, "the structure the plugin sent is not valid against structure.schema.json:\n" + "\n".join(errors[:10])
     wp.run_cron(STRUCTURE_HOOK)
     again = backend.read_back()
     assert _without_time(again) == _without_time(served), "a second sync of the same site changed the read-back"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft7Validator:
+    return Draft7Validator(json.loads(spec.structure_schema_path().read_text()), format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 def _without_time(read: dict[str, Any]) -> dict[str, Any]:

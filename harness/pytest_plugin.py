@@ -10,6 +10,7 @@ import allure
 import pytest
 
 from . import baseline, manifest, options, outputs, profiles, spec
+from .cases import case_of
 from .stack.config import REFERENCE_PLUGIN
 from .status import mark_not_applicable
 
@@ -25,7 +26,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before junitxml's and allure's: the outputs turn them on
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "requirement(*ids): the spec requirement IDs a test checks (spec/requirements.yaml)")
+    config.addinivalue_line("markers", "requirement(*ids, case='positive'|'negative'): the spec requirement IDs a test checks (spec/requirements.yaml)")
     config.addinivalue_line("markers", "igny8_last: run after every other test (the checks that the run harmed nothing)")
     run = options.RunOptions.from_pytest(config)
     profiles.use(run["profile"])  # before collection: tests read it in their decorators
@@ -57,6 +58,12 @@ def requirement_ids(item: pytest.Item) -> list[str]:
     return [rid for mark in item.iter_markers("requirement") for rid in mark.args]
 
 
+def cases(item: pytest.Item) -> dict[str, str]:
+    """{requirement id: positive | negative}: the kind of case the test is for each requirement it
+    names (harness.cases); a test may carry several markers, one per kind."""
+    return {rid: case_of(mark.kwargs) for mark in item.iter_markers("requirement") for rid in mark.args}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that names an unknown requirement is a mistake: refuse to run rather than report it."""
     known = spec.requirements()
@@ -77,6 +84,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         ids = requirement_ids(item)
         item.user_properties.append(("igny8_id", item.nodeid))  # one identity in results.json, junit.xml and Allure
         item.user_properties.append(("igny8_requirements", ids))
+        item.user_properties.append(("igny8_cases", cases(item)))
         reason = manifest.not_applicable_reason(ids, unclaimed)
         if backend_only and WORDPRESS_FIXTURES & set(getattr(item, "fixturenames", ())):
             reason = "this run checks a backend only (--backend-url): the test needs WordPress"

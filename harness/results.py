@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import spec
+from .cases import KINDS, POSITIVE
 
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
 INCOMPLETE = "INCOMPLETE"
@@ -33,6 +34,7 @@ class TestResult:
     examples: int = 0  # property-based tests: how many examples ran
     repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
     incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
+    cases: dict[str, str] = field(default_factory=dict)  # requirement id -> positive | negative (harness.cases)
 
 
 def requirement_status(test_statuses: Sequence[str], applicable: bool = True) -> str:
@@ -56,6 +58,7 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
                 "status": requirement_status([t.status for t in mine], applicable),
                 "tests": [t.nodeid for t in mine],
                 "incomplete": sorted({t.incomplete for t in mine if t.incomplete}),
+                "cases": {kind: sum(t.cases.get(req.id, POSITIVE) == kind for t in mine) for kind in KINDS},
             }
         )
     return rows

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from .checks import CheckContext, check
+from .clients.tab import TabReader
 from .clients.wordpress import STRUCTURE_HOOK
 from .expect import differences, expected_structure, served_structure
 from .strategies import keys, post_type_defs, taxonomy_defs
@@ -40,9 +41,16 @@ class SyncModel:
         self.ever_created: set[int] = set()
         self.expected_synced: set[int] = set()
         self.connected, self.just_synced = False, False
+        self.badge = "Not connected"  # what the tab must show (UI-1)
+        self.synced_at: str | None = None  # the backend's last structure time: only a sync while connected moves it
         self.steps: list[dict[str, Any]] = []
         self.wp.reset()
         self.observer.reset(self.backend.integration_id)
+        tenant = ctx.backend.tenant
+        self.tab = TabReader(ctx.backend.base_url, tenant.site_id, str(ctx.backend.ca_path) if ctx.backend.ca_path else None, tenant.secrets)
+        if tenant.username and tenant.password:
+            self.tab.login(tenant.username, tenant.password)
+        self.bystander = ctx.bystander
 
     def _log(self, name: str, **args: Any) -> None:
         self.steps.append({"step": name, **args})
@@ -104,18 +112,32 @@ class SyncModel:
         self._log("sync")
         self.wp.run_cron(STRUCTURE_HOOK)
         self.just_synced = self.connected
+        self._check_time_moved(self.connected, "the daily event")
 
     def connect(self) -> None:
         self._log("connect")
         outcome = self.settings.connect(self.target.backend_url_for_plugin, self.backend.api_key)
         assert outcome.kind == "success", f"connect failed: {outcome}"
         self.connected = self.just_synced = True
+        self.badge = "Connected"
+        self._check_time_moved(True, "Connect")
 
     def disconnect(self) -> None:
         self._log("disconnect")
         outcome = self.settings.disconnect()
         assert outcome.kind == "success", f"disconnect failed: {outcome}"
         self.connected, self.just_synced = False, False
+        self.badge = "Disconnected"
+        self._check_time_moved(False, "Disconnect")
+
+    def _check_time_moved(self, should: bool, what: str) -> None:
+        """A structure sync while connected advances the backend's time; nothing else moves it (STORE-2)."""
+        now = self.backend.read_back()["last_structure_fetch"]
+        if should:
+            assert now and (self.synced_at is None or now > self.synced_at), f"{what} did not advance the last sync time ({self.synced_at} -> {now})"
+        else:
+            assert now == self.synced_at, f"{what} moved the last sync time ({self.synced_at} -> {now})"
+        self.synced_at = now
 
     # ---- what must hold ------------------------------------------------------------------------
 
@@ -133,12 +155,31 @@ class SyncModel:
         stale = sorted((on_backend & self.ever_created) - self.expected_synced)
         assert not (lost or unexpected or stale), f"synced content: lost {lost}, unexpected {unexpected}, stale {stale}"
 
+    def check_tab(self) -> None:
+        """The badge follows the integration's state; the shown time is the stored one (UI-1, UI-3)."""
+        badge, shown = self.tab.badge_and_last_sync()
+        assert badge == self.badge, f"the tab reads {badge!r}, the integration is {self.badge!r}"
+        assert shown == self.synced_at, f"the tab shows the last sync as {shown!r}, the backend holds {self.synced_at!r}"
+
+    def check_bystander(self) -> None:
+        """The other tenant's read-back never moves, whatever this site does (SEC-2)."""
+        if self.bystander is None:
+            return
+        read = self.bystander.client.read_back()
+        fields = ("post_types", "taxonomies", "last_structure_fetch", "status")
+        assert {k: read[k] for k in fields} == {k: self.bystander.read_back[k] for k in fields}, "the other tenant's read-back changed"
+
+    def check_all(self) -> None:
+        self.check_structure()
+        self.check_content()
+        self.check_tab()
+        self.check_bystander()
+
     def replay(self, steps: list[dict[str, Any]]) -> None:
         for step in steps:
             step = dict(step)
             getattr(self, step.pop("step"))(**step)
-            self.check_structure()
-            self.check_content()
+            self.check_all()
 
 
 @check("stateful", needs="nothing")
@@ -206,8 +247,7 @@ def machine_for(ctx: CheckContext, on_failure: Callable[[list[dict[str, Any]]], 
         @invariant()
         def backend_agrees_with_wordpress(self) -> None:
             try:
-                self.model.check_structure()
-                self.model.check_content()
+                self.model.check_all()
             except AssertionError:
                 on_failure(self.model.steps)
                 raise

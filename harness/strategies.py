@@ -39,15 +39,34 @@ KEY_ALPHABET = string.ascii_lowercase + string.digits + "_-"
 
 
 def keys(max_size: int) -> st.SearchStrategy[str]:
-    """Slugs within WordPress's limits (20 for post types, 32 for taxonomies) that no site has already."""
+    """Slugs within WordPress's limits (20 for post types, 32 for taxonomies) that no site has
+    already, often at the limit itself."""
     # "0" too: WordPress checks names with PHP's empty(), which is true for "0".
-    return st.text(KEY_ALPHABET, min_size=1, max_size=max_size).filter(lambda k: k not in TAKEN and k != "0")
+    any_length = st.text(KEY_ALPHABET, min_size=1, max_size=max_size)
+    at_the_limit = st.text(KEY_ALPHABET, min_size=max_size, max_size=max_size)
+    return st.one_of(any_length, at_the_limit).filter(lambda k: k not in TAKEN and k != "0")
+
+
+# Text a label may hold that a careless plugin, backend or page would mangle.
+MARKUP = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</td></tr><tr><td>", "<b>bold</b>", "&amp;", "&lt;i&gt;", "&#x41;",
+    '"', "'", "`", "\\", "{{ label }}", "{% now %}", "%s", "${x}", "\u202e", "\u200f", "\u00a0", "\ufeff", " ", "  ",
+]  # fmt: skip
+CONTROLS = [chr(c) for c in range(1, 32)] + ["\x7f"]  # not U+0000: the schema refuses it (jsonb cannot hold it)
+# Units of a label near the 200-character cut, in code points: 1, 1, 2 (combining), 1 (RTL), 1 (4 bytes).
+LONG_UNITS = ["书", "Ж", "e\u0301", "ك", "📚", "a"]
 
 
 def labels() -> st.SearchStrategy[str]:
-    """Labels in any script: RTL, CJK, emoji, combining marks; no control characters or surrogates.
-    WordPress shows a blank label as the slug, so a label has some non-blank text."""
-    return st.text(st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=60).filter(lambda s: s.strip(" \t\n\r\x0b"))
+    """Labels as WordPress accepts them: any script (RTL, CJK, emoji, combining marks), markup and
+    quotes, control characters (but U+0000), and long ones around the 200-character cut.
+    A label with some text that PHP's trim() keeps: WordPress shows a blank one as the slug."""
+    any_script = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=60)
+    pieces = st.one_of(st.sampled_from(MARKUP), st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=4))
+    markup = st.lists(pieces, min_size=1, max_size=6).map("".join)
+    controls = st.lists(st.sampled_from([*CONTROLS, "a", "Ж", " "]), min_size=1, max_size=12).map("".join)
+    long = st.builds(lambda unit, n: unit * n, st.sampled_from(LONG_UNITS), st.integers(95, 215))
+    return st.one_of(any_script, markup, controls, long).filter(lambda s: s.strip(" \t\n\r\x00\x0b"))
 
 
 @st.composite

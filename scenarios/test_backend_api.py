@@ -55,6 +55,7 @@ def test_every_endpoint_refuses_a_request_without_a_valid_key(connected_backend,
 
 
 @pytest.mark.requirement("SEC-2")
+@pytest.mark.requirement("CONN-4", case="negative")
 def test_another_sites_integration_answers_as_a_missing_one(connected_backend, igny8_backend, igny8_bystander, igny8_observer, igny8_evidence):
     igny8_evidence.json("the other tenant", {"integration_id": igny8_bystander.integration_id})
     before = observed(igny8_bystander.client, igny8_observer)
@@ -122,7 +123,7 @@ def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny
     assert observed(igny8_backend, igny8_observer) == before
 
 
-@pytest.mark.requirement("CONC-1", "STORE-3")
+@pytest.mark.requirement("CONC-1", "STORE-3", case="negative")
 def test_concurrent_updates_keep_the_newest(connected_backend, igny8_backend, igny8_observer):
     base = after_stored(igny8_backend, igny8_observer)
     payloads = [structure({"post": post_type("Posts", i)}, generated_at=timestamp(base + timedelta(milliseconds=i))) for i in range(12)]
@@ -215,10 +216,87 @@ def test_test_connection_answers_ok_and_changes_nothing(connected_backend, igny8
     assert observed(igny8_backend, igny8_observer) == before
 
 
-@pytest.mark.requirement("SEC-2")
+@pytest.mark.requirement("SEC-2", "READ-1", case="negative")
 def test_no_read_shows_the_other_tenants_data(connected_backend, igny8_backend, igny8_bystander, igny8_observer):
     """Our tenant's read-back holds nothing of the bystander's, and the bystander's still holds all its own."""
     igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
     assert not bystander.leaks(igny8_backend.read_back()), "the other tenant's structure shows in this tenant's read-back"
     theirs = igny8_bystander.client.read_back()
     assert {k: theirs[k] for k in ("post_types", "taxonomies")} == {k: igny8_bystander.read_back[k] for k in ("post_types", "taxonomies")}
+
+
+@pytest.mark.requirement("SEC-3", case="negative")
+def test_no_key_in_clear_for_a_revoked_key_nor_another_tenants(connected_backend, igny8_backend, igny8_bystander, igny8_stored, igny8_change_integration):
+    igny8_change_integration(connected_backend, "revoke-key")
+    for key, iid in ((igny8_backend.api_key, connected_backend), (igny8_bystander.client.api_key, igny8_bystander.integration_id)):
+        dump = json.dumps(igny8_stored.key_material(iid), default=str)
+        assert key not in dump and key[6:] not in dump, f"integration {iid} holds its key in clear"
+
+
+@pytest.mark.requirement("ERR-1", "STORE-3", case="negative")
+def test_one_bad_entry_deep_in_a_large_payload_is_found_and_nothing_is_stored(connected_backend, igny8_backend, igny8_observer):
+    """A validator that stops early, or stores the entries before the bad one, lets this through."""
+    types = {f"t{i:04d}": post_type(f"Type {i}", i) for i in range(1500)}
+    types["t1499"]["label"] = ""
+    payload = structure(types, generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))
+    before = observed(igny8_backend, igny8_observer)
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
+    assert "$.post_types.t1499.label" in [d["path"] for d in error["details"]], f"the refusal does not name the bad entry: {error['details'][:3]}"
+    assert observed(igny8_backend, igny8_observer) == before
+
+
+@pytest.mark.requirement("ERR-3", case="negative")
+def test_the_size_limit_is_exact(connected_backend, igny8_backend, igny8_observer):
+    """A body one byte over the limit is refused; a valid one of exactly the limit is not refused for its size."""
+    limit = 5 * 1024 * 1024
+    body = json.dumps(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))).encode()
+    at_limit = body[:-1] + b" " * (limit - len(body)) + b"}"  # whitespace before the last brace: the same JSON
+    over = body[:-1] + b" " * (limit + 1 - len(body)) + b"}"
+    before = observed(igny8_backend, igny8_observer)
+    headers = {"Content-Type": "application/json"}
+    assert_json_error(igny8_backend.call("POST", f"{connected_backend}/update-structure/", data=over, headers=headers), 413, "payload_too_large")
+    assert observed(igny8_backend, igny8_observer) == before
+    accepted = igny8_backend.call("POST", f"{connected_backend}/update-structure/", data=at_limit, headers=headers)
+    assert accepted.status_code == 200, f"a valid body of exactly {limit} bytes answered {accepted.status_code}: {accepted.text[:200]}"
+
+
+@pytest.mark.requirement("CONC-1", case="negative")
+def test_ordering_is_exact_to_the_microsecond(connected_backend, igny8_backend, igny8_observer):
+    moment = after_stored(igny8_backend, igny8_observer)
+    assert igny8_backend.update_structure(structure({"post": post_type("Posts", 1)}, generated_at=timestamp(moment))).status_code == 200
+    same = igny8_backend.update_structure(structure({"post": post_type("Posts", 2)}, generated_at=timestamp(moment)))
+    assert same.status_code == 200, f"a structure generated at the same instant answered {same.status_code} (CONC-1: an equal one is accepted)"
+    later = igny8_backend.update_structure(structure({"post": post_type("Posts", 3)}, generated_at=timestamp(moment + timedelta(microseconds=1))))
+    assert later.status_code == 200, f"a structure one microsecond newer answered {later.status_code}"
+    assert_json_error(igny8_backend.update_structure(structure({"post": post_type("Posts", 4)}, generated_at=timestamp(moment))), 409, "stale_structure")
+    assert stored_structure(igny8_backend, igny8_observer)["post_types"]["post"]["count"] == 3
+
+
+@pytest.mark.requirement("CONTENT-1", case="negative")
+def test_content_is_refused_before_connect_and_when_malformed(igny8_fresh_backend, igny8_backend, igny8_stored):
+    item = {"external_id": 7, "post_type": "post", "title": "P", "status": "publish", "terms": {}}
+    assert_json_error(igny8_backend.sync_content({"items": [item]}), 409, "not_connected")
+    assert igny8_stored.synced_items(igny8_backend.integration_id) == []
+    assert igny8_backend.connect().status_code == 200
+    bad_batches = (
+        {"items": [{**item, "external_id": 0}]},
+        {"items": [{**item, "post_type": "Not A Slug"}]},
+        {"items": [item] * 501},
+        {"deleted": [{"external_id": "x"}]},
+    )
+    for bad in bad_batches:
+        assert_json_error(igny8_backend.sync_content(bad), 400)
+    assert igny8_stored.synced_items(igny8_backend.integration_id) == [], "a refused batch stored items"
+
+
+@pytest.mark.requirement("READ-2", case="negative")
+def test_synced_counts_count_only_this_integrations_live_items(connected_backend, igny8_backend, igny8_bystander, igny8_stored):
+    """The other tenant has synced posts and categories too; deleted items leave; terms count once."""
+    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_stored))))
+    items = [{"external_id": i, "post_type": "post", "title": f"P{i}", "status": "publish", "terms": {"category": ["news", f"c{i % 2}"]}} for i in range(1, 6)]
+    assert igny8_backend.sync_content({"items": items, "deleted": [{"external_id": 4}, {"external_id": 5}]}).status_code == 200
+    read = igny8_backend.read_back()
+    live = igny8_stored.synced_items(connected_backend)
+    assert read["post_types"]["post"]["synced_count"] == len(live) == 3, f"synced posts: {read['post_types']['post']['synced_count']}, stored {len(live)}"
+    assert read["post_types"]["page"]["synced_count"] == 0
+    assert read["taxonomies"]["category"]["synced_count"] == 3, "terms of items that left, or of another tenant, count as synced"

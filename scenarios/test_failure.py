@@ -50,3 +50,33 @@ def test_the_event_log_is_bounded(connected_site, igny8_plugin_page, igny8_wp):
         igny8_plugin_page.test_connection()
     events = igny8_plugin_page.recent_events()
     assert len(events) == 50, f"the plugin shows {len(events)} events after 60+ syncs"
+
+
+@pytest.mark.requirement("FAIL-1", "FAIL-3", case="negative")
+@pytest.mark.requirement("LOG-1", case="negative")
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_backend_that_answers_an_error_is_logged_as_a_failure_and_the_next_run_recovers(
+    status, connected_site, igny8_wp, igny8_backend, igny8_stack, igny8_evidence
+):
+    logged_before = len(igny8_wp.igny8_log_lines())
+    held = igny8_backend.read_back()["last_structure_fetch"]
+    with igny8_stack.faults.answering(status, "update-structure"):
+        igny8_wp.create_posts([{"post_type": "page", "title": f"While the backend answered {status}"}])
+        igny8_wp.run_cron(STRUCTURE_HOOK)
+        lines = igny8_wp.igny8_log_lines()[logged_before:]
+    igny8_evidence.text(f"new [IGNY8] lines while update-structure answered {status}", "\n".join(lines))
+    assert any("fail" in line.lower() for line in lines), f"a {status} left no [IGNY8] line saying the sync failed"
+    assert not any("Site structure synced" in line for line in lines), f"the plugin logged success for a {status}"
+    assert igny8_backend.read_back()["last_structure_fetch"] == held
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    served = igny8_backend.read_back()
+    assert served["post_types"]["page"]["count"] == igny8_wp.state()["wordpress"]["post_types"]["page"]["count"], f"the run after a {status} did not recover"
+
+
+@pytest.mark.requirement("FAIL-2", case="negative")
+def test_test_connection_against_a_hung_backend_is_bounded_too(connected_site, igny8_plugin_page, igny8_stack):
+    submission = igny8_plugin_page.submission("test_connection")
+    with igny8_stack.faults.paused("api"):
+        outcome = igny8_plugin_page.send(submission)
+    assert outcome.status == 200 and outcome.kind == "error", f"Test connection against a hung backend: {outcome}"
+    assert outcome.seconds < PLUGIN_HTTP_TIMEOUT + 1, f"WordPress was held {outcome.seconds:.1f} s with a {PLUGIN_HTTP_TIMEOUT} s timeout"

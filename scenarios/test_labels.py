@@ -1,10 +1,14 @@
-"""Labels in any script reach the backend unchanged (STRUCT-7)."""
+"""Labels and keys as WordPress accepts them, through WordPress, the backend and the tab: any
+script, markup and quotes, control characters, long multibyte text around the 200-character cut,
+and keys at WordPress's length limits (STRUCT-2, STRUCT-4, STRUCT-7, UI-2)."""
 
 import pytest
 
+from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
+from harness.expect import differences, expected_structure, served_structure
 
-LABELS = {
+SCRIPTS = {
     "cyrillic": "Книги",
     "arabic": "كتب عربية",
     "hebrew": "ספרים",
@@ -13,14 +17,50 @@ LABELS = {
     "combining": "Cafe\u0301s",
     "mixed_rtl": "Books كتب 2024",
 }
+HARD = {
+    "markup": "<script>alert(1)</script><b>bold</b> &amp; &lt;i&gt;",
+    "attr": "\"quoted\" 'single' <img src=x onerror=alert(1)>",
+    "controls": "tab\there\x01\x1fend\x7f",
+    "cr_lf": "one\r\ntwo\rthree",
+    "cjk_199": "书" * 199,
+    "cjk_201": "书" * 201,
+    "emoji_200": "📚" * 200,
+    "emoji_230": "📚" * 230,
+    "combining_long": "e\u0301" * 150,
+    "rtl_override": "\u202eevil.exe",
+    "z" * 20: "A key at the post type limit",
+}
+TAXONOMIES = {
+    "t" * 32: {"label": "A key at the taxonomy limit", "object_types": ["markup"]},
+    "x-y_z": {"label": "Dash & underscore", "object_types": ["cjk_199"]},
+}
 
 
 @pytest.mark.requirement("STRUCT-7")
 def test_labels_in_any_script_arrive_unchanged(connected_site, igny8_wp, igny8_backend, igny8_evidence):
-    refused = igny8_wp.register({slug: {"label": label} for slug, label in LABELS.items()}, {"tag_ja": {"label": "タグ", "object_types": ["cjk"]}})["errors"]
+    refused = igny8_wp.register({slug: {"label": label} for slug, label in SCRIPTS.items()}, {"tag_ja": {"label": "タグ", "object_types": ["cjk"]}})["errors"]
     assert not refused
     igny8_wp.run_cron(STRUCTURE_HOOK)
     served = igny8_backend.read_back()
-    igny8_evidence.json("labels served", {slug: served["post_types"].get(slug, {}).get("label") for slug in LABELS})
-    assert {slug: served["post_types"][slug]["label"] for slug in LABELS} == LABELS
+    igny8_evidence.json("labels served", {slug: served["post_types"].get(slug, {}).get("label") for slug in SCRIPTS})
+    assert {slug: served["post_types"][slug]["label"] for slug in SCRIPTS} == SCRIPTS
     assert served["taxonomies"]["tag_ja"]["label"] == "タグ"
+
+
+@pytest.mark.requirement("STRUCT-7", "STRUCT-2", "STRUCT-4", "UI-2", case="negative")
+def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(
+    connected_site, igny8_wp, igny8_backend, page, igny8_backend_target, igny8_tenant, igny8_evidence
+):
+    refused = igny8_wp.register({slug: {"label": label} for slug, label in HARD.items()}, TAXONOMIES)["errors"]
+    assert not refused, f"WordPress refused: {refused}"
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    wordpress = igny8_wp.state()["wordpress"]
+    served = igny8_backend.read_back()
+    igny8_evidence.json("labels as served", {slug: e["label"] for slug, e in served["post_types"].items() if slug in HARD})
+    diff = differences(expected_structure(wordpress), served_structure(served))
+    assert not diff, "the backend differs from WordPress:\n" + "\n".join(diff)
+    tab = ContentTypesTab(page, igny8_backend_target.backend_url, igny8_tenant.site_id).open_as(igny8_tenant.username, igny8_tenant.password)
+    igny8_evidence.png("the tab", tab.screenshot())
+    shown = {slug: row.label for slug, row in tab.rows("post-type").items()}
+    assert {slug: shown.get(slug) for slug in HARD} == {slug: served["post_types"][slug]["label"] for slug in HARD}, "the tab shows labels otherwise"
+    assert tab.page.locator("td[data-testid=label] script, td[data-testid=label] img, td[data-testid=label] b").count() == 0, "a label became markup"

@@ -1,5 +1,6 @@
 """Property-based structures end to end: generated sites through the real WordPress, and generated
-payloads straight to the backend. Example counts come from the profile (--igny8-profile)."""
+payloads straight to the backend. Example counts come from the profile (--igny8-profile). Generated
+states and inputs are variants of the checklist's: each property is a negative case (harness.cases)."""
 
 import pytest
 from hypothesis import example, given, settings
@@ -28,7 +29,7 @@ WP = settings(max_examples=profiles.current().wp_examples)
 API = settings(max_examples=profiles.current().api_examples)
 
 
-@pytest.mark.requirement("STRUCT-2", "STRUCT-3", "STRUCT-4", "STRUCT-5", "STRUCT-7", "READ-1", "STORE-1", "CONC-2")
+@pytest.mark.requirement("STRUCT-1", "STRUCT-2", "STRUCT-3", "STRUCT-4", "STRUCT-5", "STRUCT-7", "READ-1", "STORE-1", "CONC-2", case="negative")
 @WP
 @given(site=strategies.sites())
 @example(site=RTL_AND_CYRILLIC)
@@ -39,14 +40,14 @@ def test_any_site_wordpress_accepts_reaches_the_backend_as_wordpress_sees_it(
     igny8_examples.run("wp-sync", site, CheckContext(igny8_backend, igny8_observer, igny8_wp, igny8_plugin_page))
 
 
-@pytest.mark.requirement("READ-1", "STORE-1")
+@pytest.mark.requirement("READ-1", "STORE-1", case="negative")
 @API
 @given(payload=strategies.valid_payloads())
 def test_any_valid_payload_is_accepted_and_reads_back_the_same(connected_backend, igny8_backend, igny8_observer, igny8_examples, payload):
     igny8_examples.run("api-valid", payload, CheckContext(igny8_backend, igny8_observer))
 
 
-@pytest.mark.requirement("ERR-1", "ERR-4")
+@pytest.mark.requirement("ERR-1", "ERR-4", case="negative")
 @API
 @given(case=strategies.invalid_payloads())
 @example(case=("NUL in a label (once a 500: jsonb cannot hold U+0000)", NUL_LABEL))
@@ -54,14 +55,14 @@ def test_any_invalid_payload_is_refused_and_changes_nothing(connected_backend, i
     igny8_examples.run("api-invalid", case, CheckContext(igny8_backend, igny8_observer))
 
 
-@pytest.mark.requirement("ERR-2", "ERR-4")
+@pytest.mark.requirement("ERR-2", "ERR-4", case="negative")
 @API
 @given(body=strategies.malformed_bodies(), content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
 def test_malformed_bodies_and_wrong_content_types_are_refused(connected_backend, igny8_backend, igny8_observer, igny8_examples, body, content_type):
     igny8_examples.run("api-malformed", (body.decode("latin-1"), content_type), CheckContext(igny8_backend, igny8_observer))
 
 
-@pytest.mark.requirement("CONC-1")
+@pytest.mark.requirement("CONC-1", case="negative")
 @API
 @given(first=strategies.valid_payloads(), second=strategies.valid_payloads(), gap=st.integers(1, 10**9))
 def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny8_backend, igny8_observer, igny8_examples, first, second, gap):

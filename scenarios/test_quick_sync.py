@@ -20,6 +20,14 @@ from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.expect import differences, expected_structure, served_structure
 
+# Published after Connect, so that (with content-sync) the synced counts are real and differ per type.
+PUBLISHED_AFTER_CONNECT = [
+    {"post_type": "book", "title": "Published later", "terms": {"genre": ["Poetry"], "mood": ["calm"]}},
+    {"post_type": "book", "title": "Also later", "terms": {"genre": ["Novel"]}},
+    {"post_type": "post", "title": "A later post", "terms": {"category": ["News"]}},
+    {"post_type": "page", "title": "A later page"},
+]
+
 
 @dataclass
 class Connected:
@@ -27,15 +35,23 @@ class Connected:
     started: datetime
     finished: datetime
     integration_id: int
+    after_connect: dict  # the read-back right after Connect
+    synced_from: datetime  # the window of the last structure sync (the daily event, after more posts)
+    synced_until: datetime
 
 
 @pytest.fixture(scope="module")
 def connected(sample_site, igny8_wp_session, igny8_plugin_manifest, igny8_backend_session, igny8_backend_target):
-    """Checklist item 3 as a person does it: the settings page's Connect, with the run's key."""
+    """Checklist item 3 as a person does it: the settings page's Connect, with the run's key. Then
+    more posts are published (pushed, with content-sync) and the daily event brings the counts up to date."""
     started = datetime.now().astimezone()
     outcome = SettingsPage(igny8_wp_session, igny8_plugin_manifest).connect(igny8_backend_target.backend_url_for_plugin, igny8_backend_session.api_key)
     finished = datetime.now().astimezone()
-    return Connected(outcome, started, finished, igny8_backend_session.integration_id)
+    after_connect = igny8_backend_session.read_back()
+    igny8_wp_session.create_posts(PUBLISHED_AFTER_CONNECT)
+    synced_from = datetime.now().astimezone()
+    igny8_wp_session.run_cron(STRUCTURE_HOOK)
+    return Connected(outcome, started, finished, igny8_backend_session.integration_id, after_connect, synced_from, datetime.now().astimezone())
 
 
 def open_tab(page, backend_url, tenant):
@@ -70,9 +86,9 @@ def test_2_plugin_is_active_at_the_expected_version(igny8_wp, igny8_stack, igny8
 
 
 @pytest.mark.requirement("CONN-1", "CONN-2", "CONN-3", "ADMIN-1", "ADMIN-2")
-def test_3_connect_in_wp_admin(connected, igny8_backend, igny8_evidence):
+def test_3_connect_in_wp_admin(connected, igny8_evidence):
     igny8_evidence.json("outcome of Connect", {"kind": connected.outcome.kind, "notices": [n.text for n in connected.outcome.notices]})
-    read = igny8_backend.read_back()
+    read = connected.after_connect
     igny8_evidence.json("read-back", {k: read[k] for k in ("status", "last_structure_fetch", "generated_at")})
     assert connected.outcome.kind == "success", f"Connect did not succeed: {connected.outcome}"
     assert "Site structure synced" in connected.outcome.text, f"the notice does not say the structure was synced: {connected.outcome}"
@@ -105,7 +121,7 @@ def test_5_backend_database_holds_the_content_types(connected, igny8_backend, ig
     errors = [f"{e.json_path}: {e.message}" for e in Draft7Validator(json.loads(spec.structure_schema_path().read_text())).iter_errors(stored)]
     assert not errors, "the stored payload is not valid against structure.schema.json:\n" + "\n".join(errors)
     fetched = datetime.fromisoformat(row["last_structure_fetch"])
-    assert connected.started <= fetched <= connected.finished and fetched == row["structure_synced_at"]
+    assert connected.synced_from <= fetched <= connected.synced_until and fetched == row["structure_synced_at"], "the stored time is not the last sync's"
     state = igny8_wp.state()
     assert stored["site_url"] == state["home_url"], f"site_url {stored['site_url']!r} is not the site's {state['home_url']!r}"
     assert stored["wp_version"] == state["versions"]["wordpress"]
@@ -122,11 +138,14 @@ def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_backe
         shown = tab.rows(testid)
         expected = {slug: (e["label"], e["count"], e["synced_count"]) for slug, e in served[kind].items()}
         assert {slug: (r.label, r.count, r.synced_count) for slug, r in shown.items()} == expected, f"the tab's {kind} differ from the backend's"
-    assert tab.text("last-sync") not in ("", "Never"), "the tab shows no last sync time"
+    shown_at = tab.page.get_by_test_id("last-sync").get_attribute("datetime")
+    assert shown_at and datetime.fromisoformat(shown_at) == datetime.fromisoformat(served["last_structure_fetch"]), (
+        f"the tab shows {shown_at!r} as the last sync"
+    )
 
 
 @pytest.mark.requirement("STRUCT-2", "STRUCT-3", "STRUCT-4", "STRUCT-5", "READ-1", "READ-2")
-def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_backend, igny8_stored, igny8_evidence):
+def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_plugin_page, igny8_backend, igny8_stored, igny8_evidence):
     wordpress = igny8_wp.state()["wordpress"]
     served = igny8_backend.read_back()
     igny8_evidence.json("WordPress's own view", wordpress)
@@ -136,7 +155,11 @@ def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_backend, ign
     synced: dict[str, int] = {}
     for item in igny8_stored.synced_items(connected.integration_id):
         synced[item["post_type"]] = synced.get(item["post_type"], 0) + 1
-    assert {s: e["synced_count"] for s, e in served["post_types"].items()} == {s: synced.get(s, 0) for s in served["post_types"]}
+    counts = {s: e["synced_count"] for s, e in served["post_types"].items()}
+    assert counts == {s: synced.get(s, 0) for s in served["post_types"]}, "synced counts differ from the items stored"
+    if igny8_plugin_page.manifest.claims("content-sync"):
+        pushed = {t: sum(p["post_type"] == t for p in PUBLISHED_AFTER_CONNECT) for t in ("book", "post", "page", "chapter")}
+        assert {t: counts[t] for t in pushed} == pushed, f"the posts published after Connect are not what is synced: {counts}"
 
 
 @pytest.mark.requirement("UI-1")

@@ -11,9 +11,18 @@ from harness.properties import write_repro
 from harness.stateful import machine_for
 
 
-@pytest.mark.requirement("CRON-2", "STORE-1", "CONTENT-2", "CONN-2", "CONN-7")
+@pytest.mark.requirement("CRON-2", "STORE-1", "STORE-2", "CONTENT-2", "CONN-2", "CONN-7", "UI-1", "READ-2", case="negative")
 def test_the_backend_follows_wordpress_through_any_sequence_of_changes(
-    igny8_wp, igny8_plugin_page, igny8_backend, igny8_stored, igny8_backend_target, igny8_report_dir, igny8_repro_context, request, igny8_evidence
+    igny8_wp,
+    igny8_plugin_page,
+    igny8_backend,
+    igny8_stored,
+    igny8_bystander,
+    igny8_backend_target,
+    igny8_report_dir,
+    igny8_repro_context,
+    request,
+    igny8_evidence,
 ):
     failures = []
 
@@ -21,7 +30,7 @@ def test_the_backend_follows_wordpress_through_any_sequence_of_changes(
         failures.append(list(steps))
 
     profile = profiles.current()
-    machine = machine_for(CheckContext(igny8_backend, igny8_stored, igny8_wp, igny8_plugin_page, igny8_backend_target), on_failure)
+    machine = machine_for(CheckContext(igny8_backend, igny8_stored, igny8_wp, igny8_plugin_page, igny8_backend_target, igny8_bystander), on_failure)
     try:
         run_state_machine_as_test(machine, settings=settings(max_examples=profile.stateful_examples, stateful_step_count=profile.stateful_steps))
     except AssertionError:

@@ -7,7 +7,7 @@ from harness.observed import observed
 
 
 @pytest.mark.igny8_last
-@pytest.mark.requirement("SEC-2")
+@pytest.mark.requirement("SEC-2", "STORE-1", case="negative")
 def test_the_other_tenant_is_byte_for_byte_untouched(igny8_bystander, igny8_stored, igny8_evidence):
     now = igny8_stored.snapshot(igny8_bystander.integration_id)
     igny8_evidence.text("the bystander's rows now", now)

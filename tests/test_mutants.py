@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from harness import mutants
+from harness import mutants, spec
 
 ALL = mutants.load_all()
 
@@ -27,3 +27,31 @@ def test_a_stale_mutant_is_refused(tmp_path):
 
 def test_there_are_mutants_of_both_sides():
     assert {m.side for m in ALL} == {"plugin", "backend"}
+
+
+# The states the suite must cover (issue: every requirement checked in more than one state); each is
+# broken by at least one mutant, so that the self-test proves the suite notices a bug in it.
+STATES = {
+    "another tenant", "not connected", "connected", "disconnected", "inactive", "key revoked",
+    "a missing or wrong key", "the key anywhere but the Authorization header", "a request without a nonce",
+    "a WordPress user without the capability", "a logged-out visitor", "the tab, anonymously", "the tab, as another account's user",
+    "a certificate from another CA", "an expired certificate", "plain http", "timestamps over repeated syncs",
+    "labels with markup", "long multibyte labels", "labels with control characters", "keys at WordPress's limits", "scale",
+    "synced counts that change",
+}  # fmt: skip
+
+
+def test_there_are_at_least_forty_mutants():
+    assert len(ALL) >= 40, f"only {len(ALL)} mutants"
+
+
+def test_every_must_requirement_is_broken_by_a_mutant():
+    named = {rid for m in ALL for rid in m.kills}
+    unbroken = [r.id for r in spec.requirements().values() if r.level == "MUST" and r.id not in named]
+    assert not unbroken, f"no mutant breaks these MUST requirements: {unbroken}"
+
+
+def test_every_state_is_broken_by_a_mutant():
+    named = {state for m in ALL for state in m.states}
+    assert named <= STATES, f"mutants name states the suite does not know: {sorted(named - STATES)}"
+    assert not STATES - named, f"no mutant breaks these states: {sorted(STATES - named)}"

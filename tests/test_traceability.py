@@ -2,7 +2,9 @@
 unknown requirement, and every conformance test names at least one."""
 
 from harness import spec
-from harness.traceability import named_requirements
+import pytest
+
+from harness.traceability import cases_by_requirement, named_requirements
 
 
 def test_every_conformance_test_names_a_requirement():
@@ -34,3 +36,26 @@ def test_the_reader_finds_markers_as_pytest_would(tmp_path):
         "import pytest\n@pytest.mark.requirement('A-1', 'B-2')\ndef test_a():\n    pass\n\ndef test_b():\n    pass\n\ndef helper():\n    pass\n"
     )
     assert named_requirements(tmp_path) == {f"{tmp_path.name}/test_sample.py::test_a": ["A-1", "B-2"], f"{tmp_path.name}/test_sample.py::test_b": []}
+
+
+def test_every_must_requirement_is_checked_holding_and_noticed_broken():
+    """A positive case (it holds in the ordinary state) and a negative one (a violation, another state,
+    a bad input is noticed) for every MUST: a suite that checks only the happy state lets bugs through."""
+    cases = cases_by_requirement()
+    lacking = {r.id: sorted({"positive", "negative"} - cases.get(r.id, set())) for r in spec.requirements().values() if r.level == "MUST"}
+    lacking = {rid: kinds for rid, kinds in lacking.items() if kinds}
+    assert not lacking, f"MUST requirements lacking a kind of case: {lacking}"
+
+
+def test_the_reader_finds_the_kind_of_case(tmp_path):
+    (tmp_path / "test_kinds.py").write_text(
+        "import pytest\n@pytest.mark.requirement('A-1', case='negative')\ndef test_a():\n    pass\n\n"
+        "@pytest.mark.requirement('A-1')\ndef test_b():\n    pass\n"
+    )
+    assert cases_by_requirement(tmp_path) == {"A-1": {"negative", "positive"}}
+
+
+def test_an_unknown_kind_of_case_is_refused(tmp_path):
+    (tmp_path / "test_kinds.py").write_text("import pytest\n@pytest.mark.requirement('A-1', case='sideways')\ndef test_a():\n    pass\n")
+    with pytest.raises(ValueError, match="a case is positive or negative"):
+        cases_by_requirement(tmp_path)

@@ -1,10 +1,21 @@
-"""The backend's Content Types tab, read in a real browser (Playwright, Debian's Chromium)."""
+"""The backend's Content Types tab, read in a real browser (Playwright, Debian's Chromium), as
+spec/CONTRACT.md (section 3) describes it: its address, a login form found by accessible names,
+and the data-testids of UI-1..3."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
+from bs4 import BeautifulSoup
 from playwright.sync_api import Page
+
+from . import accessible
+from .http import RecordingSession
+
+
+def on_login_page(page: Page) -> bool:
+    return page.get_by_label("Password").count() > 0 and page.get_by_test_id("integration-status").count() == 0
 
 
 @dataclass
@@ -22,11 +33,11 @@ class ContentTypesTab:
     def open_as(self, username: str, password: str) -> ContentTypesTab:
         """Goes to the tab as a person would: sent to the login form first, then back to the tab."""
         self.page.goto(self.url)
-        self.redirected_to_login = "/accounts/login/" in self.page.url
+        self.redirected_to_login = on_login_page(self.page)
         if self.redirected_to_login:
-            self.page.fill("#id_username", username)
-            self.page.fill("#id_password", password)
-            self.page.click("[data-testid=login-submit]")
+            self.page.get_by_label("Username").fill(username)
+            self.page.get_by_label("Password").fill(password)
+            self.page.get_by_role("button", name="Log in").click()
             self.page.wait_for_url(self.url)
         return self
 
@@ -39,7 +50,7 @@ class ContentTypesTab:
         for row in self.page.locator(f"tr[data-testid^='{kind}-']").all():
             slug = (row.get_attribute("data-testid") or "")[len(kind) + 1 :]
             found[slug] = Row(
-                label=row.get_by_test_id("label").inner_text().strip(),
+                label=row.get_by_test_id("label").text_content() or "",  # the DOM's text, exactly: no layout applied
                 count=int(row.get_by_test_id("count").inner_text()),
                 synced_count=int(row.get_by_test_id("synced-count").inner_text()),
             )
@@ -47,3 +58,36 @@ class ContentTypesTab:
 
     def screenshot(self) -> bytes:
         return self.page.screenshot(full_page=True)
+
+
+class TabReader:
+    """The tab over HTTP, without a browser: for the checks the stateful model makes after every
+    step. It logs in through the same form, found by the same accessible names."""
+
+    def __init__(self, backend_url: str, site_id: int, ca_path: str | None, secrets: list[str]) -> None:
+        self.url = f"{backend_url}/sites/{site_id}/content-types/"
+        self.http = RecordingSession(secrets=secrets)
+        self.http.verify = ca_path or True
+
+    def login(self, username: str, password: str) -> TabReader:
+        page = self.http.get(self.url)
+        soup = BeautifulSoup(page.text, "html.parser")
+        if not soup.select('[data-testid="integration-status"]'):
+            pressed = accessible.button(soup, "Log in")
+            form = accessible.form_of(pressed)
+            values = {str(accessible.field(soup, "Username")["name"]): username, str(accessible.field(soup, "Password")["name"]): password}
+            action = urljoin(page.url, str(form.get("action") or page.url))
+            self.http.post(action, data=accessible.submission(form, pressed, values), headers={"Referer": page.url})
+        return self
+
+    def _soup(self) -> BeautifulSoup:
+        response = self.http.get(self.url)
+        assert response.status_code == 200, f"the tab answered {response.status_code}"
+        return BeautifulSoup(response.text, "html.parser")
+
+    def badge_and_last_sync(self) -> tuple[str, str | None]:
+        soup = self._soup()
+        badge, last = soup.select_one('[data-testid="integration-status"]'), soup.select_one('[data-testid="last-sync"]')
+        assert badge is not None and last is not None, "the tab has no integration-status or last-sync"
+        when = last.get("datetime")
+        return badge.get_text(strip=True), str(when) if when else None

@@ -3,8 +3,12 @@ when the test inside it fails or is interrupted."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 from .engine import ComposeProject
+
+FAULTS_DIR = "/run/igny8-faults"  # read by the api service's nginx (wordpress-stack/api/proxy.conf)
+Status = Literal[500, 502, 503]
 
 
 class Faults:
@@ -28,3 +32,14 @@ class Faults:
             yield
         finally:
             self.project.unpause(service)
+
+    @contextmanager
+    def answering(self, status: Status, endpoint: str = "all") -> Iterator[None]:
+        """The proxy in front of the backend answers `status` for `endpoint` (update-structure,
+        connect, ...; "all": every integration endpoint), as a failing backend or gateway would."""
+        flag = f"{FAULTS_DIR}/{status}-{endpoint}"
+        self.project.execute("api", ["touch", flag])
+        try:
+            yield
+        finally:
+            self.project.execute("api", ["rm", "-f", flag])

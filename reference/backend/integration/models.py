@@ -40,7 +40,9 @@ class SiteIntegration(models.Model):
 
     @property
     def badge(self):
-        """What the Content Types tab shows (UI-1)."""
+        """What the Content Types tab shows (UI-1): a deactivated integration, then a revoked key, outrank the status."""
         if not self.is_active:
             return "Inactive"
+        if self.api_key_revoked_at is not None:
+            return "Key revoked"
         return self.get_status_display()

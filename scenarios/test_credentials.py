@@ -1,0 +1,71 @@
+"""Every place a credential could come from: only "Authorization: Bearer <key>" opens an
+integration. The right key anywhere else, a malformed header, or another tenant's key is refused,
+and nothing is stored (SEC-1, SEC-2, ERR-4)."""
+
+import pytest
+
+from harness.observed import observed
+from harness.structures import structure, timestamp
+
+
+def elsewhere(backend, how):
+    """update-structure with the right key sent `how`, and no Authorization header."""
+    url = f"{backend.integration_id}/update-structure/"
+    body = structure(generated_at=timestamp())
+    key = backend.api_key
+    sends = {
+        "query string ?api_key=": {"params": {"api_key": key}, "json": body},
+        "query string ?token=": {"params": {"token": key}, "json": body},
+        "JSON body field": {"json": {**body, "api_key": key}},
+        "cookie": {"cookies": {"api_key": key, "sessionid": key}, "json": body},
+        "X-Api-Key header": {"headers": {"X-Api-Key": key}, "json": body},
+        "Basic scheme": {"headers": {"Authorization": f"Basic {key}"}, "json": body},
+        "Token scheme": {"headers": {"Authorization": f"Token {key}"}, "json": body},
+        "no scheme": {"headers": {"Authorization": key}, "json": body},
+        "Bearer with nothing": {"headers": {"Authorization": "Bearer "}, "json": body},
+        "the key's prefix only": {"headers": {"Authorization": f"Bearer {key[:14]}"}, "json": body},
+        "the key with a character more": {"headers": {"Authorization": f"Bearer {key}x"}, "json": body},
+    }
+    return backend.call("POST", url, key="", **sends[how])
+
+
+PLACES = [
+    "query string ?api_key=",
+    "query string ?token=",
+    "JSON body field",
+    "cookie",
+    "X-Api-Key header",
+    "Basic scheme",
+    "Token scheme",
+    "no scheme",
+    "Bearer with nothing",
+    "the key's prefix only",
+    "the key with a character more",
+]
+
+
+@pytest.mark.requirement("SEC-1", "ERR-4", case="negative")
+@pytest.mark.parametrize("how", PLACES)
+def test_the_key_anywhere_but_the_authorization_header_opens_nothing(how, connected_backend, igny8_backend, igny8_observer):
+    before = observed(igny8_backend, igny8_observer)
+    response = elsewhere(igny8_backend, how)
+    assert response.status_code == 401, f"the key sent as {how} answered {response.status_code}: {response.text[:200]}"
+    assert response.headers["Content-Type"].startswith("application/json") and response.json()["error"]["code"]
+    assert observed(igny8_backend, igny8_observer) == before, f"the key sent as {how} changed the stored state"
+
+
+@pytest.mark.requirement("SEC-1")
+def test_the_key_in_the_authorization_header_opens_its_integration(connected_backend, igny8_backend):
+    response = igny8_backend.update_structure(structure(generated_at=timestamp()))
+    assert response.status_code == 200, f"the right key, sent right, was refused: {response.status_code} {response.text[:200]}"
+
+
+@pytest.mark.requirement("SEC-2", case="negative")
+@pytest.mark.parametrize("method,path", [("GET", "content-types/"), ("POST", "update-structure/"), ("POST", "sync-content/"), ("POST", "disconnect/")])
+def test_another_tenants_key_does_not_open_our_integration(method, path, connected_backend, igny8_backend, igny8_bystander, igny8_observer):
+    ours, theirs = observed(igny8_backend, igny8_observer), observed(igny8_bystander.client, igny8_observer)
+    body = structure(generated_at=timestamp()) if path == "update-structure/" else {"items": [], "deleted": [{"external_id": 1}]}
+    response = igny8_bystander.client.call(method, f"{connected_backend}/{path}", json=body)
+    assert response.status_code == 404, f"another tenant's key on our {path} answered {response.status_code}"
+    assert observed(igny8_backend, igny8_observer) == ours, "another tenant's key changed our integration"
+    assert observed(igny8_bystander.client, igny8_observer) == theirs, "a refused request changed the other tenant"
