@@ -57,8 +57,10 @@ class ExternalBackend:
     def backend_label(self) -> str:
         return f"external: {self.backend_url}"
 
-    def own_tenant(self, account: str) -> Tenant:
-        """The given key's integration: connect/ names it (and marks it connected)."""
+    def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
+        """For the run, the given key's integration (connect/ names it, and marks it connected); no other."""
+        if role != "run":
+            raise TenantsUnavailable(f"needs a {role} tenant, made by the backend's seed command: only on a stack the harness runs")
         answer = requests.post(
             f"{self.backend_url}/api/v1/integration/integrations/connect/",
             json={},
@@ -69,7 +71,7 @@ class ExternalBackend:
         if answer.status_code != 200:
             raise BackendOptionsError(f"{self.backend_url} refused the key from IGNY8_BACKEND_KEY: connect/ answered {answer.status_code} {answer.text[:200]}")
         body = answer.json()
-        return Tenant(int(body["integration_id"]), int(body["site_id"]), self.key)
+        return Tenant(int(body["integration_id"]), int(body["site_id"]), self.key), False
 
     @classmethod
     def from_options(cls, url: str, key_file: str | None = None, ca: str | None = None, dsn: str | None = None) -> ExternalBackend:

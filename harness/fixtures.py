@@ -93,18 +93,19 @@ def igny8_stored(request: pytest.FixtureRequest, igny8_observer: Observer | None
 
 
 @pytest.fixture(scope="session")
-def igny8_tenant(igny8_backend_target: BackendTarget, igny8_report_dir: Path | None) -> Tenant:
-    """The tenant this run tests with: made for it (the seed command), or the one given (--backend-url).
-    Every reset and read of the backend is scoped to it."""
-    run = igny8_report_dir.name if igny8_report_dir else secrets.token_hex(3)
-    return igny8_backend_target.own_tenant(f"igny8 run {run}")
+def igny8_tenant(igny8_backend_target: BackendTarget) -> Tenant:
+    """The tenant this run tests with: the harness's own on the stack (the seed command), or the one
+    given (--backend-url). Every reset and read of the backend is scoped to it."""
+    return igny8_backend_target.harness_tenant("run")[0]
 
 
 @pytest.fixture(scope="session")
 def igny8_wp_session(igny8_stack: Stack) -> WordPressClient:
-    """WordPress, logged in to wp-admin as its administrator, once for the session."""
+    """WordPress, logged in to wp-admin as its administrator, once for the session, which starts
+    from a just-installed site with the plugin under test activated afresh."""
     client = WordPressClient.for_stack(igny8_stack)
     client.login()
+    client.reset()
     return client
 
 
@@ -192,13 +193,13 @@ def igny8_fresh_site(igny8_wp_session: WordPressClient, igny8_backend_session: B
 
 @pytest.fixture(scope="session")
 def igny8_bystander_session(igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_observer: Observer | None) -> Bystander | str:
-    """Another tenant with its own structure and content, made when the run starts (or why it cannot be)."""
+    """Another tenant with its own structure and content, there when the run starts (or why it cannot be)."""
     try:
-        tenant = igny8_backend_target.tenants.create(f"igny8 bystander {secrets.token_hex(3)}")
+        tenant, made = igny8_backend_target.harness_tenant("bystander")
     except TenantsUnavailable as exc:
         return str(exc)
     client = igny8_backend_session.as_tenant(tenant)
-    read_back = bystander.populate(client)
+    read_back = bystander.populate(client) if made else client.read_back()
     return Bystander(client, read_back, igny8_observer.snapshot(tenant.integration_id) if igny8_observer else None)
 
 

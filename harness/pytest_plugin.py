@@ -76,6 +76,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if wanted & set(requirement_ids(item))]
         config.hook.pytest_deselected(items=deselected)
     items.sort(key=lambda item: item.get_closest_marker("igny8_last") is not None)  # stable: the order stays otherwise
+    if config.getoption("igny8_negative_first"):
+        items.sort(key=lambda item: "negative" not in cases(item).values())
     plugin: manifest.PluginManifest = config.stash[MANIFEST]
     known_failures: list[baseline.KnownFailure] = config.stash[KNOWN]
     unclaimed = manifest.unclaimed(plugin.capabilities)

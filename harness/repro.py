@@ -4,7 +4,6 @@ implementations and WordPress version, and says whether it still fails."""
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ def prepare(check: checks.Check, ctx: CheckContext) -> None:
 def replay(doc: dict[str, Any], stack: Stack) -> str | None:
     """Runs the recorded example once; returns None if it passes now, else the failure's message."""
     options = doc.get("options", {})
-    ctx = stack_context(stack, f"igny8 repro {secrets.token_hex(3)}", options.get("manifest"), options.get("backend_observer"))
+    ctx = stack_context(stack, options.get("manifest"), options.get("backend_observer"))
     check = checks.get(doc["kind"])
     try:
         prepare(check, ctx)

@@ -101,7 +101,8 @@ def _run_mutant(mutant: mutants_module.Mutant, stack: Stack, on_stack: RunOption
     with step(f"mutant {mutant.name} ({mutant.side}): {mutant.description}"):
         if not full:
             target_dir = out / f"{mutant.name}-on-target"
-            run_suite(target_dir, named.replace(requirements=",".join(mutant.kills)), ["-q", "--tb=no", "-x"])  # failing is the point
+            # Negative cases first, no shrinking, stop at the first failure: a kill is all this run needs.
+            run_suite(target_dir, named.replace(requirements=",".join(mutant.kills), profile="kill", negative_first=True), ["-q", "--tb=no", "-x"])
             _ran_what_was_named(target_dir, plugin_dir, image)
             result.runs.append(target_dir.name)
             runs.append(target_dir)

@@ -31,9 +31,9 @@ def plugin_manifest(plugin_dir: str | Path, path: str | Path | None = None) -> m
     return manifest.load(path or Path(plugin_dir) / manifest.FILENAME, default_name=Path(plugin_dir).name)
 
 
-def stack_context(stack: Stack, account: str, manifest_path: str | Path | None = None, observer_path: str | Path | None = None) -> CheckContext:
-    """A tenant of its own on `stack`, and clients for it and for WordPress, logged in."""
-    tenant = stack.own_tenant(account)
+def stack_context(stack: Stack, manifest_path: str | Path | None = None, observer_path: str | Path | None = None) -> CheckContext:
+    """The harness's own tenant on `stack`, and clients for it and for WordPress, logged in."""
+    tenant = stack.harness_tenant("run")[0]
     wp = WordPressClient.for_stack(stack)
     wp.login()
     backend = BackendClient(stack.backend_url, tenant, stack.ca_path, stack.secret_values)

@@ -54,5 +54,6 @@ class BackendTarget(Protocol):
     def tenants(self) -> TenantSource:
         """Where other tenants come from."""
 
-    def own_tenant(self, account: str) -> Tenant:
-        """The tenant this run tests with: made for it where the backend allows, else the one given."""
+    def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
+        """The tenant the harness uses for `role` ("run", "bystander"), made for it where the backend
+        allows (raises TenantsUnavailable where not), and whether it was just made."""

@@ -12,10 +12,19 @@ from harness.manifest import CONTROLS, DEFAULTS
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "reference" / "igny8-wp-plugin"
 BACKEND = ROOT / "reference" / "backend"
-SUITE = [*sorted((ROOT / "harness").rglob("*.py")), *sorted((ROOT / "scenarios").glob("*.py")), ROOT / "wordpress-stack" / "wordpress" / "igny8-test-control.php"]
+SUITE = [
+    *sorted((ROOT / "harness").rglob("*.py")),
+    *sorted((ROOT / "scenarios").glob("*.py")),
+    ROOT / "wordpress-stack" / "wordpress" / "igny8-test-control.php",
+]
 
-# What spec/ itself names: the design note's hook and phrase, the package's directory, the contract's control names.
-PUBLISHED = {"igny8_sync_site_structure", "igny8-wp-plugin", "Site structure synced", *CONTROLS.values(), *DEFAULTS.values(), "igny8-conformance.json"}
+SPEC_TEXT = "\n".join(p.read_text() for p in (ROOT / "spec").glob("*.*"))
+# What spec/ itself names is public: the design note's hook and phrase, the package's directory, the
+# contract's control names, and every string the spec quotes (the tab's badges, say).
+PUBLISHED = {
+    "igny8_sync_site_structure", "igny8-wp-plugin", "Site structure synced", *CONTROLS.values(), *DEFAULTS.values(), "igny8-conformance.json",
+    *re.findall(r'"([^"\n]{2,80})"', SPEC_TEXT),
+}  # fmt: skip
 
 
 def reference_internals() -> set[str]:

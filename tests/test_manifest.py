@@ -17,7 +17,9 @@ def test_no_manifest_means_the_defaults_and_no_capability(tmp_path):
 
 def test_a_manifest_renames_controls_and_claims_capabilities(tmp_path):
     path = tmp_path / "m.json"
-    path.write_text(json.dumps({"name": "Acme", "capabilities": ["content-sync"], "controls": {"sync_now": "Sync structure"}, "settings_page": "admin.php?page=acme"}))
+    path.write_text(
+        json.dumps({"name": "Acme", "capabilities": ["content-sync"], "controls": {"sync_now": "Sync structure"}, "settings_page": "admin.php?page=acme"})
+    )
     found = manifest.load(path)
     assert found.claims("content-sync") and not found.claims("event-log")
     assert found.control("sync_now") == "Sync structure" and found.control("connect") == CONTROLS["connect"]

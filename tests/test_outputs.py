@@ -10,7 +10,7 @@ import pytest
 
 from harness.outputs import OUTPUTS, allure_html, written
 
-SUITE = '''
+SUITE = """
 import pytest
 
 @pytest.mark.requirement("ERR-2")
@@ -29,7 +29,7 @@ def test_skipped_with_a_misleading_message():
 @pytest.mark.requirement("ERR-3")
 def test_fails():
     assert 1 == 2, "one is not two"
-'''
+"""
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_the_allure_report_counts_exactly_the_tests_pytest_ran(run, tmp_path):
     assert stats["total"] == len(doc["tests"]) and not stats.get("retries"), stats
 
 
-INCOMPLETE_SUITE = '''
+INCOMPLETE_SUITE = """
 import pytest
 from harness.status import incomplete
 
@@ -91,7 +91,7 @@ def test_needs_an_observer(request):
 @pytest.mark.requirement("ERR-3")
 def test_passes():
     pass
-'''
+"""
 
 
 @pytest.mark.parametrize("allow,exit_code", [(False, 1), (True, 0)])

@@ -1,9 +1,9 @@
 """The spec and the conformance suite stay in step: every MUST has a test, no test names an
 unknown requirement, and every conformance test names at least one."""
 
-from harness import spec
 import pytest
 
+from harness import spec
 from harness.traceability import cases_by_requirement, named_requirements
 
 
@@ -49,8 +49,7 @@ def test_every_must_requirement_is_checked_holding_and_noticed_broken():
 
 def test_the_reader_finds_the_kind_of_case(tmp_path):
     (tmp_path / "test_kinds.py").write_text(
-        "import pytest\n@pytest.mark.requirement('A-1', case='negative')\ndef test_a():\n    pass\n\n"
-        "@pytest.mark.requirement('A-1')\ndef test_b():\n    pass\n"
+        "import pytest\n@pytest.mark.requirement('A-1', case='negative')\ndef test_a():\n    pass\n\n@pytest.mark.requirement('A-1')\ndef test_b():\n    pass\n"
     )
     assert cases_by_requirement(tmp_path) == {"A-1": {"negative", "positive"}}
 

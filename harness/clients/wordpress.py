@@ -97,9 +97,10 @@ class WordPressClient:
         return [int(i) for i in self.control("POST", "/terms", taxonomy=taxonomy, names=names)["ids"]]
 
     def create_user(self, role: str) -> tuple[str, str]:
-        """A user of `role` (subscriber, editor...); returns login and password. The reset removes it."""
+        """The harness's user of `role` (subscriber, editor...), with a fresh password: login and password."""
         made = self.control("POST", "/users", role=role)
         self.secrets.append(made["password"])
+        self.http.secrets.append(made["password"])
         return str(made["login"]), str(made["password"])
 
     def run_cron(self, hook: str | None = None) -> list[str]:

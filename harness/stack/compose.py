@@ -16,6 +16,9 @@ from .revision import source_revision
 from .secrets import Secrets, write_private
 
 WP_ADMIN_USER = "admin"
+# The plugin under test is copied here (in the stack's state folder) and this folder is mounted: a
+# plugin is swapped by copying files, with no container to recreate (and it travels to any engine).
+PLUGIN_COPY = "plugin"
 BACKEND_USER = "qa"
 
 
@@ -43,19 +46,24 @@ def services_to_build(config: StackConfig) -> list[str]:
     return ["mariadb", "wordpress", "postgres", "api"] + (["backend"] if config.builds_backend else [])
 
 
-def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, state_dir: Path) -> Path:
+def owner() -> str:
+    """host:pid of the process that makes a stack: `igny8 sweep` removes a stack whose owner is gone."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str, state_dir: Path) -> Path:
+    """The same stack always gets the same file: compose recreates a service only when what it runs changed."""
     env = {
         "IGNY8_STACK": name,
         "IGNY8_WP_PORT": str(ports.wordpress),
         "IGNY8_API_PORT": str(ports.api),
         "IGNY8_POSTGRES_PORT": str(ports.postgres),
         "IGNY8_KEEP": "1" if config.keep else "0",
-        "IGNY8_OWNER": f"{socket.gethostname()}:{os.getpid()}",
+        "IGNY8_OWNER": made_by,
         "IGNY8_BASE_IMAGE": base_image.name("bookworm"),
         "IGNY8_WP_BASE_IMAGE": base_image.name(config.suite),
         "IGNY8_WP_SUITE": config.suite,
-        "IGNY8_PLUGIN_DIR": config.plugin_dir,
-        "IGNY8_PLUGIN_FILE": config.plugin_file,
+        "IGNY8_PLUGIN_DIR": str(state_dir / PLUGIN_COPY),
         "IGNY8_BACKEND_IMAGE": config.backend_image,
         "IGNY8_TLS_DIR": str(state_dir / "tls"),
         "IGNY8_REVISION": source_revision(),

@@ -19,7 +19,7 @@ DEFAULT_WORDPRESS = next(iter(WORDPRESS_SUITES))
 
 # The plugin's request timeout in the stack (FAIL-2): shorter than the plugin's default 10 s so
 # that the hung-backend scenario costs seconds, not tens of them.
-PLUGIN_HTTP_TIMEOUT = 4
+PLUGIN_HTTP_TIMEOUT = 3
 
 
 @dataclass

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from ..progress import say, step
 from . import base_image, tls, wheelhouse
-from .compose import BACKEND_USER, WP_ADMIN_USER, Ports, services_to_build, write_env_file
+from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
 from .revision import source_revision
-from .secrets import Secrets
+from .secrets import Secrets, write_private
 from .tenants import Tenant, Tenants
 
 STATE_ROOT = base_image.CACHE / "stacks"
@@ -41,8 +41,8 @@ class Stack:
     WP_ADMIN_USER = WP_ADMIN_USER
     BACKEND_USER = BACKEND_USER
 
-    def __init__(self, name: str, config: StackConfig, secrets: Secrets, ports: Ports) -> None:
-        self.name, self.config, self.secrets, self.ports = name, config, secrets, ports
+    def __init__(self, name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str) -> None:
+        self.name, self.config, self.secrets, self.ports, self.made_by = name, config, secrets, ports, made_by
         self.state_dir = STATE_ROOT / name
         self._project: ComposeProject | None = None
         self.urls = Urls(wordpress=f"http://127.0.0.1:{ports.wordpress}", backend=f"https://127.0.0.1:{ports.api}", postgres_port=ports.postgres)
@@ -51,7 +51,7 @@ class Stack:
 
     @classmethod
     def create(cls, config: StackConfig | None = None, name: str | None = None) -> Stack:
-        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets(), Ports.free())
+        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets(), Ports.free(), owner())
         stack._save()
         return stack
 
@@ -62,7 +62,7 @@ class Stack:
             known = ", ".join(cls.known()) or "none"
             raise LookupError(f"No stack named {name!r} here (known stacks: {known}).")
         saved = json.loads(state.read_text())
-        return cls(name, StackConfig(**saved["config"]), Secrets.load(STATE_ROOT / name / "secrets.json"), Ports(**saved["ports"]))
+        return cls(name, StackConfig(**saved["config"]), Secrets.load(STATE_ROOT / name / "secrets.json"), Ports(**saved["ports"]), saved["made_by"])
 
     @classmethod
     def known(cls) -> list[str]:
@@ -70,7 +70,13 @@ class Stack:
 
     def _save(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        record = {"name": self.name, "config": asdict(self.config), "ports": asdict(self.ports), "created": datetime.now(UTC).isoformat()}
+        record = {
+            "name": self.name,
+            "config": asdict(self.config),
+            "ports": asdict(self.ports),
+            "made_by": self.made_by,
+            "created": datetime.now(UTC).isoformat(),
+        }
         (self.state_dir / "stack.json").write_text(json.dumps(record, indent=2))
         self.secrets.save(self.state_dir / "secrets.json")
         self._project = None  # the env file follows the config
@@ -80,7 +86,7 @@ class Stack:
     @property
     def project(self) -> ComposeProject:
         if self._project is None:
-            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.state_dir)
+            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.made_by, self.state_dir)
             self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent)
         return self._project
 
@@ -100,6 +106,7 @@ class Stack:
         if self.config.builds_backend:
             wheelhouse.ensure()
         tls.ensure(self.state_dir / "tls")
+        self._copy_plugin()
         with step(f"building images for {self.name} (cached layers make this quick)"):
             self.project.build(services_to_build(self.config))
         with step(f"starting {self.name} and waiting for every service to be healthy"):
@@ -107,14 +114,25 @@ class Stack:
         return self
 
     def replace(self, plugin_dir: str | None = None, backend_image: str | None = None, plugin_file: str | None = None) -> None:
-        """Swaps the plugin or the backend image of a running stack: only what changed is recreated."""
+        """Swaps the plugin (its files, in place) or the backend image (its container) of a running stack."""
         if plugin_dir:
             self.config.plugin_dir = str(Path(plugin_dir).resolve())
             self.config.plugin_file = plugin_file or self.config.plugin_file
+            self._copy_plugin()
+        image_changed = bool(backend_image) and backend_image != self.config.backend_image
         if backend_image:
             self.config.backend_image = backend_image
         self._save()
-        self.project.up()
+        if image_changed:
+            self.project.up()
+
+    def _copy_plugin(self) -> None:
+        """The plugin under test, copied into the folder the WordPress container mounts (compose.PLUGIN_COPY)."""
+        copy = self.state_dir / PLUGIN_COPY
+        copy.mkdir(parents=True, exist_ok=True)
+        for old in copy.iterdir():  # the folder itself stays: it is what the container mounts
+            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        shutil.copytree(self.config.plugin_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git", "node_modules"))
 
     def down(self) -> None:
         with step(f"removing {self.name} (containers, network, volumes)"):
@@ -127,9 +145,17 @@ class Stack:
     def logs(self, *services: str, tail: str | None = None) -> str:
         return self.project.logs(services, tail=tail)
 
-    def own_tenant(self, account: str) -> Tenant:
-        """The tenant a run tests with: made for it, so that nothing else is touched."""
-        return self.tenants.create(account)
+    def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
+        """The tenant the harness keeps on this stack for `role` ("run": the one tests reset and use;
+        "bystander": another that must never change), made the first time; and whether it was just made.
+        Kept in the stack's 0600 state, so that runs attached to the stack reuse them."""
+        path = self.state_dir / "tenants.json"
+        kept = json.loads(path.read_text()) if path.exists() else {}
+        if role in kept:
+            return Tenant(**kept[role]), False
+        tenant = self.tenants.create(f"igny8 {role} {random.token_hex(3)}")
+        write_private(path, json.dumps({**kept, role: asdict(tenant)}))
+        return tenant, True
 
     # ---- where things are -----------------------------------------------------------------------
 

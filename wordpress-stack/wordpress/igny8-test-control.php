@@ -6,8 +6,8 @@
  * Loaded only where the stack defines IGNY8_TEST_CONTROL_TOKEN; every route demands that token
  * in the X-Igny8-Test-Token header. Routes live under /wp-json/igny8-test/v1 (or ?rest_route=).
  *
- * It knows the plugin under test only by its file (IGNY8_PLUGIN_BASENAME, from its manifest): it
- * never reads or writes an option of that plugin by name (spec/CONTRACT.md, 1.5).
+ * It knows the plugin under test only as the plugin in wp-content/plugins/igny8-wp-plugin/ (whatever
+ * its main file is called): it never reads or writes an option of that plugin by name (spec/CONTRACT.md, 1.5).
  */
 
 defined( 'ABSPATH' ) || exit;
@@ -15,8 +15,16 @@ if ( ! defined( 'IGNY8_TEST_CONTROL_TOKEN' ) || '' === IGNY8_TEST_CONTROL_TOKEN 
 	return;
 }
 
-const IGNY8TC_REGISTRY = 'igny8tc_registry';
-define( 'IGNY8TC_PLUGIN', defined( 'IGNY8_PLUGIN_BASENAME' ) ? IGNY8_PLUGIN_BASENAME : 'igny8-wp-plugin/igny8-wp-plugin.php' );
+const IGNY8TC_REGISTRY   = 'igny8tc_registry';
+const IGNY8TC_PLUGIN_DIR = 'igny8-wp-plugin';
+
+/** The plugin under test: the file with a plugin header in its folder (the harness swaps the folder's files). */
+function igny8tc_plugin() {
+	require_once ABSPATH . 'wp-admin/includes/plugin.php';
+	wp_cache_delete( 'plugins', 'plugins' ); // get_plugins() caches: the folder may hold another plugin since
+	$found = array_keys( get_plugins( '/' . IGNY8TC_PLUGIN_DIR ) );
+	return $found ? IGNY8TC_PLUGIN_DIR . '/' . $found[0] : IGNY8TC_PLUGIN_DIR . '/igny8-wp-plugin.php';
+}
 
 function igny8tc_token_matches( $given ) {
 	return hash_equals( IGNY8_TEST_CONTROL_TOKEN, (string) $given );
@@ -126,7 +134,7 @@ function igny8tc_cron_view() {
 
 function igny8tc_state() {
 	global $wpdb;
-	$plugin = get_plugin_data( WP_PLUGIN_DIR . '/' . IGNY8TC_PLUGIN, false, false );
+	$plugin = get_plugin_data( WP_PLUGIN_DIR . '/' . igny8tc_plugin(), false, false );
 	$view   = igny8tc_wordpress_view();
 	if ( is_wp_error( $view ) ) {
 		return $view;
@@ -138,9 +146,11 @@ function igny8tc_state() {
 			'database'  => $wpdb->db_server_info(),
 		),
 		'home_url'  => home_url(),
+		// The plugin's request timeout on this stack (FAIL-2): a stack setting, the spec's IGNY8_HTTP_TIMEOUT.
+		'http_timeout' => defined( 'IGNY8_HTTP_TIMEOUT' ) ? (int) IGNY8_HTTP_TIMEOUT : 10,
 		'plugin'    => array(
-			'file'    => IGNY8TC_PLUGIN,
-			'active'  => is_plugin_active( IGNY8TC_PLUGIN ),
+			'file'    => igny8tc_plugin(),
+			'active'  => is_plugin_active( igny8tc_plugin() ),
 			'name'    => $plugin['Name'],
 			'version' => $plugin['Version'],
 		),
@@ -216,15 +226,17 @@ function igny8tc_reset() {
 	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
 	$wpdb->query( "DELETE FROM {$wpdb->termmeta} WHERE term_id <> 1" );
 	$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
+	// Users made since, but the harness's own (igny8tc_<role>): they are kept to be reused.
 	$max_user = (int) $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM $snapshot WHERE option_name = %s", 'igny8tc_pristine_max_user' ) );
-	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE user_id > %d", $max_user ) );
-	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->users} WHERE ID > %d", $max_user ) );
+	$others   = $wpdb->prepare( "SELECT ID FROM {$wpdb->users} WHERE ID > %d AND user_login NOT LIKE %s", $max_user, $wpdb->esc_like( 'igny8tc_' ) . '%' );
+	$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE user_id IN (SELECT ID FROM ($others) AS made)" );
+	$wpdb->query( "DELETE FROM {$wpdb->users} WHERE ID IN (SELECT ID FROM ($others) AS made)" );
 	wp_cache_flush();
 	$log = WP_CONTENT_DIR . '/debug.log';
 	if ( file_exists( $log ) ) {
 		file_put_contents( $log, '' );
 	}
-	$result = activate_plugin( IGNY8TC_PLUGIN );
+	$result = activate_plugin( igny8tc_plugin() );
 	if ( is_wp_error( $result ) ) {
 		return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
 	}
@@ -372,7 +384,7 @@ add_action(
 			}
 		);
 
-		/* A user of a role ({role}), with a fresh password; the reset removes it. */
+		/* The harness's user of a role ({role}), made once and kept across resets, with a fresh password. */
 		igny8tc_route(
 			'/users',
 			'POST',
@@ -381,9 +393,11 @@ add_action(
 				if ( ! get_role( $role ) ) {
 					return new WP_Error( 'igny8tc_role', "no role $role", array( 'status' => 400 ) );
 				}
-				$login    = 'igny8tc_' . $role . '_' . wp_generate_password( 6, false );
+				$login    = 'igny8tc_' . $role;
 				$password = wp_generate_password( 20, false );
-				$id       = wp_insert_user( array( 'user_login' => $login, 'user_pass' => $password, 'user_email' => "$login@example.com", 'role' => $role ) );
+				$user     = get_user_by( 'login', $login );
+				$id       = $user ? wp_update_user( array( 'ID' => $user->ID, 'user_pass' => $password, 'role' => $role ) )
+					: wp_insert_user( array( 'user_login' => $login, 'user_pass' => $password, 'user_email' => "$login@example.com", 'role' => $role ) );
 				if ( is_wp_error( $id ) ) {
 					return new WP_Error( 'igny8tc_user', $id->get_error_message(), array( 'status' => 400 ) );
 				}
@@ -419,14 +433,14 @@ add_action(
 			'POST',
 			function ( WP_REST_Request $request ) {
 				if ( $request['active'] ) {
-					$result = activate_plugin( IGNY8TC_PLUGIN );
+					$result = activate_plugin( igny8tc_plugin() );
 					if ( is_wp_error( $result ) ) {
 						return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
 					}
 				} else {
-					deactivate_plugins( IGNY8TC_PLUGIN );
+					deactivate_plugins( igny8tc_plugin() );
 				}
-				return array( 'active' => is_plugin_active( IGNY8TC_PLUGIN ) );
+				return array( 'active' => is_plugin_active( igny8tc_plugin() ) );
 			}
 		);
 

@@ -18,7 +18,7 @@ require_once WPMU_PLUGIN_DIR . '/igny8-test-control.php'; // mu-plugins may not 
 if ( function_exists( 'igny8tc_take_snapshot' ) && igny8tc_take_snapshot() ) {
 	echo "igny8: kept a copy of the pristine site\n";
 }
-$plugin = IGNY8_PLUGIN_BASENAME;
+$plugin = function_exists( 'igny8tc_plugin' ) ? igny8tc_plugin() : 'igny8-wp-plugin/igny8-wp-plugin.php';
 if ( file_exists( WP_PLUGIN_DIR . '/' . $plugin ) && ! is_plugin_active( $plugin ) ) {
 	$error = activate_plugin( $plugin );
 	echo is_wp_error( $error ) ? 'igny8: plugin NOT activated: ' . $error->get_error_message() . "\n" : "igny8: plugin activated\n";

@@ -26,8 +26,6 @@ $constants = array(
 	'FS_METHOD'                => 'direct',
 	'IGNY8_TEST_CONTROL_TOKEN' => $env( 'IGNY8_TEST_CONTROL_TOKEN', '' ),
 	'IGNY8_HTTP_TIMEOUT'       => (int) $env( 'IGNY8_HTTP_TIMEOUT', '10' ),
-	// The plugin under test, by its main file (its manifest's plugin_file); mounted as igny8-wp-plugin/.
-	'IGNY8_PLUGIN_BASENAME'    => 'igny8-wp-plugin/' . basename( $env( 'IGNY8_PLUGIN_FILE', 'igny8-wp-plugin.php' ) ),
 );
 foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ) as $salt ) {
 	$constants[ $salt ] = hash( 'sha256', $salt . $env( 'WP_SALT' ) );
