@@ -116,7 +116,7 @@ def igny8_backend_session(igny8_backend_target: BackendTarget, igny8_tenant: Ten
 
 
 @pytest.fixture
-def igny8_wp(igny8_wp_session: WordPressClient, igny8_evidence: Evidence) -> Iterator[WordPressClient]:
+def igny8_wp(igny8_wp_session: WordPressClient, igny8_stack_info: dict[str, Any], igny8_evidence: Evidence) -> Iterator[WordPressClient]:
     """WordPress, logged in to wp-admin; its HTTP exchanges become the test's evidence."""
     igny8_wp_session.http.take_exchanges()
     yield igny8_wp_session
@@ -130,7 +130,9 @@ def igny8_plugin_page(igny8_wp: WordPressClient, igny8_plugin_manifest: PluginMa
 
 
 @pytest.fixture
-def igny8_backend(igny8_backend_session: BackendClient, igny8_bystander_session: Bystander | str, igny8_evidence: Evidence) -> Iterator[BackendClient]:
+def igny8_backend(
+    igny8_backend_session: BackendClient, igny8_bystander_session: Bystander | str, igny8_stack_info: dict[str, Any], igny8_evidence: Evidence
+) -> Iterator[BackendClient]:
     """The backend's API with the run's tenant's key; its HTTP exchanges become the test's evidence.
     Another tenant (the bystander) is present from the first backend-facing test on."""
     igny8_backend_session.http.take_exchanges()

@@ -24,7 +24,7 @@ from .progress import say, step
 from .runner import new_run_dir, run_suite
 from .session import REFERENCE_OBSERVER
 from .stack.config import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
-from .stack.stack import Stack, Wanted, running_stack
+from .stack.stack import Wanted, running_stack
 
 
 @dataclass
@@ -35,6 +35,7 @@ class MutantResult:
     on_target: list[str]  # named requirements that failed
     collateral: list[str] | None  # other requirements that failed; None: not measured (fast mode, killed)
     runs: list[str] = field(default_factory=list)
+    error: str = ""  # why the mutant could not be tested (then it is not killed)
 
     @property
     def killed(self) -> bool:
@@ -85,12 +86,12 @@ def selftest(
             print(f"\nthe reference run is {verdict}, not PASS: the self-test measures nothing on a broken stack ({reference / 'report.html'})")
             return 1
         for mutant in chosen:
-            results.append(_run_mutant(mutant, stack, on_stack, out, full, runs))
+            results.append(_run_mutant(mutant, on_stack, out, full, runs))
     render_html(out / "selftest.html", [load(r) for r in runs], runs_root=out)
     return _report(results, out, on_result)
 
 
-def _run_mutant(mutant: mutants_module.Mutant, stack: Stack, on_stack: RunOptions, out: Path, full: bool, runs: list[Path]) -> MutantResult:
+def _run_mutant(mutant: mutants_module.Mutant, on_stack: RunOptions, out: Path, full: bool, runs: list[Path]) -> MutantResult:
     if mutant.side == "plugin":
         plugin_dir, image = mutants_module.make_plugin(mutant, out / "plugins" / mutant.name), REFERENCE_BACKEND_IMAGE
     else:
@@ -98,6 +99,17 @@ def _run_mutant(mutant: mutants_module.Mutant, stack: Stack, on_stack: RunOption
     # Named on the command line, with --stack: the run itself puts the mutant in place.
     named = on_stack.replace(plugin=str(plugin_dir), backend_image=image, backend_observer=str(REFERENCE_OBSERVER))
     result = MutantResult(mutant.name, mutant.side, mutant.kills, [], None)
+    try:
+        _hunt(mutant, result, named, plugin_dir, image, out, full, runs)
+    except SelftestError as exc:  # the run did not test the mutant: it cannot count as a kill
+        say(str(exc))
+        result.on_target, result.error = [], str(exc)
+    return result
+
+
+def _hunt(
+    mutant: mutants_module.Mutant, result: MutantResult, named: RunOptions, plugin_dir: Path, image: str, out: Path, full: bool, runs: list[Path]
+) -> None:
     with step(f"mutant {mutant.name} ({mutant.side}): {mutant.description}"):
         if not full:
             target_dir = out / f"{mutant.name}-on-target"
@@ -116,7 +128,6 @@ def _run_mutant(mutant: mutants_module.Mutant, stack: Stack, on_stack: RunOption
             failed = _failed(whole_dir)
             result.on_target = sorted(failed & set(mutant.kills))
             result.collateral = sorted(failed - set(mutant.kills))
-    return result
 
 
 def _report(results: list[MutantResult], out: Path, on_result: Callable[[list[dict[str, Any]]], None] | None) -> int:
@@ -126,7 +137,7 @@ def _report(results: list[MutantResult], out: Path, on_result: Callable[[list[di
     (out / "selftest.json").write_text(json.dumps({"kill_rate": rate, "mutants": rows}, indent=2))
     print(f"\n{'mutant':34} {'side':8} {'on target':24} {'collateral':28} verdict")
     for r in results:
-        collateral = "not measured (killed first)" if r.collateral is None else ", ".join(r.collateral) or "none"
+        collateral = r.error[:60] if r.error else "not measured (killed first)" if r.collateral is None else ", ".join(r.collateral) or "none"
         print(f"{r.mutant:34} {r.side:8} {', '.join(r.on_target) or '-':24} {collateral:28} {'KILLED' if r.killed else 'SURVIVED'}")
     print(f"\nkilled on target {killed}/{len(results)} = {rate:.0%}\nside by side: {out / 'selftest.html'}")
     survivors = [r.mutant for r in results if not r.killed]
