@@ -15,9 +15,7 @@ import time
 from hypothesis import HealthCheck, Phase, given, settings
 
 from harness import checks, strategies
-from harness.checks import CheckContext
-from harness.clients.backend import BackendClient
-from harness.clients.wordpress import WordPressClient
+from harness.session import stack_context
 from harness.stack.stack import running_stack
 
 
@@ -44,13 +42,12 @@ def main():
     args = parser.parse_args()
 
     with running_stack(attach=args.stack) as stack:
-        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_target(stack)
-        wp.login()
-        wp.reset()
-        backend.reset()
-        page, _ = wp.connect(stack.urls.backend_for_plugin, stack.secrets.api_key)
-        assert wp.notice(page)[0] == "success", wp.notice(page)
-        ctx = CheckContext(backend, backend.only_integration_id(), wp, stack)
+        ctx = stack_context(stack)
+        assert ctx.wp and ctx.settings and ctx.observer
+        ctx.wp.reset()
+        ctx.observer.reset(ctx.backend.integration_id)
+        outcome = ctx.settings.connect(stack.backend_url_for_plugin, ctx.backend.api_key)
+        assert outcome.kind == "success", outcome
         rows = [
             measure("API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: checks.get("api-valid").run(ctx, p), args.examples),
             measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: checks.get("api-invalid").run(ctx, c), args.examples),

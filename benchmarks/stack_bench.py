@@ -17,8 +17,7 @@ import subprocess
 import sys
 import time
 
-from harness.clients.backend import BackendClient
-from harness.clients.wordpress import WordPressClient
+from harness.session import stack_context
 from harness.stack import base_image, wheelhouse
 from harness.stack.config import ROOT
 from harness.stack.engine import Engine, ensure_engine
@@ -55,9 +54,10 @@ def main():
     stack = Stack.create()
     try:
         figures["warm up (images cached)"] = (timed(stack.up), 15)
-        wp, backend = WordPressClient.for_stack(stack), BackendClient.for_target(stack)
-        wp.login()
-        resets = sorted(timed(lambda: (wp.reset(), backend.reset())) for _ in range(args.resets))
+        ctx = stack_context(stack)
+        assert ctx.wp and ctx.observer
+        wp, observer, tenant = ctx.wp, ctx.observer, ctx.backend.integration_id
+        resets = sorted(timed(lambda: (wp.reset(), observer.reset(tenant))) for _ in range(args.resets))
         figures[f"reset site + backend (p50 of {args.resets})"] = (statistics.median(resets), 1)
         quick = [sys.executable, "-m", "pytest", "-q", "scenarios/test_quick_sync.py", f"--igny8-stack={stack.name}", "-p", "no:cacheprovider"]
         start = time.perf_counter()

@@ -66,7 +66,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from .stack.engine import ensure_engine
 
     ensure_engine()
-    return selftest(args.mutants or None, wp=args.wp, full=args.full)
+    return selftest(args.mutants or None, wp=args.wp, full=args.full, workers=args.workers)
 
 
 def cmd_mutant(args: argparse.Namespace) -> int:
@@ -87,18 +87,16 @@ def cmd_mutant(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from .stack.config import StackConfig
-    from .stack.stack import Stack
+    from .session import plugin_manifest
+    from .stack.stack import Stack, Wanted, running_stack
 
     run = RunOptions.from_args(args)
-    if args.name and args.name in Stack.known():
-        stack = Stack.attach(args.name)
-    else:
-        config = StackConfig(wordpress=run["wp"], plugin_dir=run["plugin"], backend_image=run["backend_image"], keep=True)
-        stack = Stack.create(config, args.name)
-    stack.up()
-    print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
-    print(f"\n`igny8 down {stack.name}` removes it.")
+    plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
+    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"])
+    attach = args.name if args.name in Stack.known() else None
+    with running_stack(wanted, attach=attach, keep=True, name=args.name) as stack:
+        print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
+        print(f"\n`igny8 down {stack.name}` removes it.")
     return 0
 
 
@@ -221,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("selftest", help="run the suite against each mutant; each must be caught on target (a requirement it names fails)")
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
     p.add_argument("--full", action="store_true", help="the whole suite against every mutant (default: on-target tests first; the whole suite for survivors)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="stacks hunting mutants at once (each needs about 1 GiB)")
     options.add_to_parser(p, "selftest")
     p.set_defaults(func=cmd_selftest)
 

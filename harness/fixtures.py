@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from . import bystander
 from .bystander import Bystander
 from .checks import CheckContext
 from .clients.backend import BackendClient
 from .clients.settings_page import SettingsPage
+from .clients.tab import ContentTypesTab
 from .clients.wordpress import WordPressClient
 from .evidence import Evidence
 from .external import ExternalBackend
@@ -211,6 +213,19 @@ def igny8_bystander(request: pytest.FixtureRequest, igny8_bystander_session: Bys
     if isinstance(igny8_bystander_session, str):
         incomplete(request.node, igny8_bystander_session)
     return igny8_bystander_session
+
+
+@pytest.fixture
+def igny8_tab(request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_tenant: Tenant) -> Callable[[Page], ContentTypesTab]:
+    """open(page) -> the run's tenant's Content Types tab in the browser, logged in as its user (spec/CONTRACT.md 2.3);
+    NOT APPLICABLE and incomplete where the run has no such user (a backend it does not start)."""
+    if not (igny8_tenant.username and igny8_tenant.password):
+        incomplete(request.node, "needs the tenant's user for the tab, made by the backend's seed command: only on a stack the harness runs")
+
+    def open_tab(page: Page) -> ContentTypesTab:
+        return ContentTypesTab(page, igny8_backend_target.backend_url, igny8_tenant.site_id).open_as(str(igny8_tenant.username), str(igny8_tenant.password))
+
+    return open_tab
 
 
 @pytest.fixture

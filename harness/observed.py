@@ -4,6 +4,7 @@ request changed nothing (ERR-*, SEC-1, SEC-6: "a refused request changes no stor
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .clients.backend import BackendClient
@@ -17,6 +18,14 @@ def observed(backend: BackendClient, observer: Observer | None, integration_id: 
     if observer is not None:
         state["stored"] = observer.snapshot(iid)
     return state
+
+
+def later_than_stored(backend: BackendClient, observer: Observer | None) -> datetime:
+    """A generated_at after whatever structure the integration holds (and after now): a structure
+    dated so is never refused as stale, whatever earlier tests or runs left."""
+    held = stored_structure(backend, observer)
+    base = datetime.fromisoformat(held["generated_at"].replace("Z", "+00:00")) if held else datetime.now(UTC)
+    return max(base, datetime.now(UTC)) + timedelta(seconds=1)
 
 
 SERVED = ("generated_at", "site_url", "wp_version", "plugin_version", "post_types", "taxonomies")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from . import spec
 from .checks import CheckContext, check
 from .clients.wordpress import STRUCTURE_HOOK, WordPressClient
 from .expect import differences, expected_structure, served_structure
-from .observed import as_served, observed, stored_structure
+from .observed import as_served, later_than_stored, observed, stored_structure
 from .strategies import newer
 
 
@@ -66,7 +66,7 @@ def _without_time(read: dict[str, Any]) -> dict[str, Any]:
 def check_valid_payload(ctx: CheckContext, payload: dict[str, Any]) -> None:
     """Any schema-valid payload is accepted and reads back the same (READ-1)."""
     backend = ctx.backend
-    payload = newer(payload, _after_stored(ctx))
+    payload = newer(payload, later_than_stored(ctx.backend, ctx.observer))
     response = backend.update_structure(payload)
     assert response.status_code == 200, f"a valid payload was refused: {response.status_code} {response.text[:500]}"
     served = backend.read_back()
@@ -106,19 +106,12 @@ def check_malformed_body(ctx: CheckContext, case: Sequence[str]) -> None:
     assert observed(ctx.backend, ctx.observer) == before, f"body {body[:40]!r} as {content_type}: refused, yet stored"
 
 
-def _after_stored(ctx: CheckContext) -> datetime:
-    """A moment after whatever structure the backend holds: examples never collide with earlier ones."""
-    stored = stored_structure(ctx.backend, ctx.observer)
-    held = datetime.fromisoformat(stored["generated_at"].replace("Z", "+00:00")) if stored else datetime.now(UTC)
-    return max(datetime.now(UTC), held) + timedelta(seconds=1)
-
-
 @check("api-order", needs="backend")
 def check_older_never_overwrites(ctx: CheckContext, case: Sequence[Any]) -> None:
     """CONC-1: of two structures `gap` microseconds apart, the newer stays though the older arrives last."""
     backend = ctx.backend
     first, second, gap = case
-    base = _after_stored(ctx)
+    base = later_than_stored(ctx.backend, ctx.observer)
     older, newer_payload = newer(first, base), newer(second, base + timedelta(microseconds=gap))
     assert backend.update_structure(newer_payload).status_code == 200
     response = backend.update_structure(older)

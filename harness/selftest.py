@@ -12,7 +12,9 @@ page (selftest.html) and selftest.json."""
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,9 @@ class SelftestError(RuntimeError):
 
 
 def _failed(run_dir: Path) -> set[str]:
-    return {r["id"] for r in load(run_dir)["requirements"] if r["status"] == "FAIL"}
+    """Requirements whose tests failed or could not be set up: the reference passed on the same
+    stack, so either comes from the mutant (its Connect button gone, say, breaks every setup)."""
+    return {r["id"] for r in load(run_dir)["requirements"] if r["status"] in ("FAIL", "ERROR")}
 
 
 def _ran_what_was_named(run_dir: Path, plugin_dir: Path, backend_image: str) -> None:
@@ -66,27 +70,47 @@ def selftest(
     on_result: Callable[[list[dict[str, Any]]], None] | None = None,
     stack_name: str | None = None,
     reference: Path | None = None,
+    workers: int = 1,
 ) -> int:
     """On `stack_name` (else a new stack); `reference` is a whole-suite run of the reference on that
-    stack already made (else one is made first)."""
+    stack already made (else one is made first). With `workers` > 1, more stacks are made, each
+    checked with QUICK-SYNC-TEST on the reference first, and the mutants shared out between them."""
     chosen = mutants_module.load_all(names)
     out = new_run_dir("selftest")
     base = RunOptions({"wp": wp, "no_allure_html": True})
     results: list[MutantResult] = []
     runs: list[Path] = []
     with running_stack(Wanted(wordpress=wp), attach=stack_name) as stack:
-        on_stack = base.replace(stack=stack.name)
         if reference is None:
             reference = out / "reference"
             with step("the whole suite on the reference: it must pass before any mutant counts"):
-                run_suite(reference, on_stack.replace(plugin=str(REFERENCE_PLUGIN), backend_image=REFERENCE_BACKEND_IMAGE), ["-q", "--tb=line"])
+                run_suite(reference, base.replace(stack=stack.name, plugin=str(REFERENCE_PLUGIN), backend_image=REFERENCE_BACKEND_IMAGE), ["-q", "--tb=line"])
         runs.append(reference)
         verdict = load(reference)["run"]["verdict"]
         if verdict != "PASS":
             print(f"\nthe reference run is {verdict}, not PASS: the self-test measures nothing on a broken stack ({reference / 'report.html'})")
             return 1
-        for mutant in chosen:
-            results.append(_run_mutant(mutant, on_stack, out, full, runs))
+        waiting = deque(chosen)
+
+        def hunt(stack_name: str) -> None:
+            on_stack = base.replace(stack=stack_name)
+            while waiting:
+                results.append(_run_mutant(waiting.popleft(), on_stack, out, full, runs))
+
+        def hunt_on_a_new_stack(_: int) -> None:
+            with running_stack(Wanted(wordpress=wp)) as extra:
+                smoke = out / f"reference-{extra.name}"
+                run_suite(smoke, base.replace(stack=extra.name), ["-q", "--tb=line", "scenarios/test_quick_sync.py"])
+                if any(t["status"] != "PASS" for t in load(smoke)["tests"]):
+                    say(f"{extra.name} does not pass QUICK-SYNC-TEST on the reference: it hunts no mutant")
+                    return
+                hunt(extra.name)
+
+        with ThreadPoolExecutor(workers) as pool:
+            done = [pool.submit(hunt, stack.name), *(pool.submit(hunt_on_a_new_stack, n) for n in range(1, workers))]
+            for future in done:
+                future.result()
+    results.sort(key=lambda r: [m.name for m in chosen].index(r.mutant))
     render_html(out / "selftest.html", [load(r) for r in runs], runs_root=out)
     return _report(results, out, on_result)
 

@@ -5,13 +5,13 @@ request must leave everything the run can see of the integration unchanged (harn
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from harness import bystander
-from harness.observed import observed, stored_structure
-from harness.structures import invalid_cases, post_type, structure, timestamp
+from harness.observed import later_than_stored, observed, stored_structure
+from harness.structures import invalid_cases, post_type, structure, taxonomy, timestamp
 
 INVALID = invalid_cases()
 ENDPOINTS = [
@@ -32,13 +32,6 @@ def assert_json_error(response, status, code=None):
     if code:
         assert error["code"] == code, error
     return error
-
-
-def after_stored(backend, observer):
-    """A generated_at later than whatever the integration holds."""
-    held = stored_structure(backend, observer)
-    base = datetime.fromisoformat(held["generated_at"].replace("Z", "+00:00")) if held else datetime.now(UTC)
-    return max(base, datetime.now(UTC)) + timedelta(seconds=1)
 
 
 @pytest.mark.requirement("SEC-1", "ERR-4")
@@ -77,7 +70,7 @@ def test_the_database_holds_no_key_in_clear(connected_backend, igny8_backend, ig
 @pytest.mark.requirement("ERR-1", "ERR-4")
 @pytest.mark.parametrize("name", INVALID)
 def test_schema_violations_are_refused_naming_the_path(connected_backend, igny8_backend, igny8_observer, name):
-    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
     before = observed(igny8_backend, igny8_observer)
     payload, path = INVALID[name]
     error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
@@ -115,7 +108,7 @@ def test_an_oversized_body_is_refused_naming_the_limit(connected_backend, igny8_
 
 @pytest.mark.requirement("CONC-1")
 def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny8_backend, igny8_observer):
-    now = after_stored(igny8_backend, igny8_observer)
+    now = later_than_stored(igny8_backend, igny8_observer)
     assert igny8_backend.update_structure(structure({"post": post_type("Posts", 9)}, generated_at=timestamp(now))).status_code == 200
     before = observed(igny8_backend, igny8_observer)
     older = structure({"post": post_type("Posts", 1)}, generated_at=timestamp(now - timedelta(microseconds=1)))
@@ -125,7 +118,7 @@ def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny
 
 @pytest.mark.requirement("CONC-1", "STORE-3", case="negative")
 def test_concurrent_updates_keep_the_newest(connected_backend, igny8_backend, igny8_observer):
-    base = after_stored(igny8_backend, igny8_observer)
+    base = later_than_stored(igny8_backend, igny8_observer)
     payloads = [structure({"post": post_type("Posts", i)}, generated_at=timestamp(base + timedelta(milliseconds=i))) for i in range(12)]
     order = [5, 11, 0, 7, 3, 9, 1, 10, 2, 8, 4, 6]
     with ThreadPoolExecutor(6) as pool:
@@ -136,7 +129,7 @@ def test_concurrent_updates_keep_the_newest(connected_backend, igny8_backend, ig
 
 @pytest.mark.requirement("CONC-2")
 def test_sending_the_same_structure_twice_equals_once(connected_backend, igny8_backend, igny8_observer):
-    sent = structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))
+    sent = structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
     igny8_backend.update_structure(sent)
     once = igny8_backend.read_back()
     assert igny8_backend.update_structure(sent).status_code == 200
@@ -148,7 +141,7 @@ def test_sending_the_same_structure_twice_equals_once(connected_backend, igny8_b
 @pytest.mark.requirement("STORE-3")
 def test_a_reader_never_sees_half_an_update(connected_backend, igny8_backend, igny8_observer):
     """Readers poll while structures with all counts 1, then all 2, ... replace each other."""
-    base = after_stored(igny8_backend, igny8_observer)
+    base = later_than_stored(igny8_backend, igny8_observer)
     igny8_backend.update_structure(structure({f"t{i}": post_type("T", 0) for i in range(300)}, generated_at=timestamp(base)))
     mixed, stop = [], threading.Event()
 
@@ -181,7 +174,7 @@ def test_before_any_structure_the_read_back_is_empty(igny8_fresh_backend, igny8_
 
 @pytest.mark.requirement("CONTENT-1", "READ-2")
 def test_sync_content_upserts_and_deletes(connected_backend, igny8_backend, igny8_stored):
-    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_stored))))
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
     items = [
         {"external_id": i, "post_type": "post", "title": f"P{i}", "status": "publish", "terms": {"category": ["news"], "post_tag": [f"t{i}"]}}
         for i in range(1, 4)
@@ -209,7 +202,7 @@ def test_connect_names_the_keys_integration_and_marks_it_connected(igny8_fresh_b
 
 @pytest.mark.requirement("CONN-4")
 def test_test_connection_answers_ok_and_changes_nothing(connected_backend, igny8_backend, igny8_observer):
-    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
     before = observed(igny8_backend, igny8_observer)
     response = igny8_backend.call("POST", f"{connected_backend}/test-connection/")
     assert response.status_code == 200 and response.json()["ok"] is True and response.json()["integration_id"] == connected_backend
@@ -219,18 +212,23 @@ def test_test_connection_answers_ok_and_changes_nothing(connected_backend, igny8
 @pytest.mark.requirement("SEC-2", "READ-1", case="negative")
 def test_no_read_shows_the_other_tenants_data(connected_backend, igny8_backend, igny8_bystander, igny8_observer):
     """Our tenant's read-back holds nothing of the bystander's, and the bystander's still holds all its own."""
-    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer))))
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
     assert not bystander.leaks(igny8_backend.read_back()), "the other tenant's structure shows in this tenant's read-back"
     theirs = igny8_bystander.client.read_back()
     assert {k: theirs[k] for k in ("post_types", "taxonomies")} == {k: igny8_bystander.read_back[k] for k in ("post_types", "taxonomies")}
 
 
 @pytest.mark.requirement("SEC-3", case="negative")
-def test_no_key_in_clear_for_a_revoked_key_nor_another_tenants(connected_backend, igny8_backend, igny8_bystander, igny8_stored, igny8_change_integration):
+def test_no_key_in_clear_for_a_new_key_a_revoked_key_nor_another_tenants(
+    connected_backend, igny8_backend, igny8_bystander, igny8_new_tenant, igny8_stored, igny8_change_integration
+):
+    """A key made by the build under test (a new tenant's), one revoked, and another tenant's."""
+    new = igny8_new_tenant("igny8 key check")
+    assert new.connect().status_code == 200, "a new tenant's key does not open its integration"
     igny8_change_integration(connected_backend, "revoke-key")
-    for key, iid in ((igny8_backend.api_key, connected_backend), (igny8_bystander.client.api_key, igny8_bystander.integration_id)):
-        dump = json.dumps(igny8_stored.key_material(iid), default=str)
-        assert key not in dump and key[6:] not in dump, f"integration {iid} holds its key in clear"
+    for client in (new, igny8_backend, igny8_bystander.client):
+        dump = json.dumps(igny8_stored.key_material(client.integration_id), default=str)
+        assert client.api_key not in dump and client.api_key[6:] not in dump, f"integration {client.integration_id} holds its key in clear"
 
 
 @pytest.mark.requirement("ERR-1", "STORE-3", case="negative")
@@ -238,7 +236,7 @@ def test_one_bad_entry_deep_in_a_large_payload_is_found_and_nothing_is_stored(co
     """A validator that stops early, or stores the entries before the bad one, lets this through."""
     types = {f"t{i:04d}": post_type(f"Type {i}", i) for i in range(1500)}
     types["t1499"]["label"] = ""
-    payload = structure(types, generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))
+    payload = structure(types, generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
     before = observed(igny8_backend, igny8_observer)
     error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
     assert "$.post_types.t1499.label" in [d["path"] for d in error["details"]], f"the refusal does not name the bad entry: {error['details'][:3]}"
@@ -249,7 +247,7 @@ def test_one_bad_entry_deep_in_a_large_payload_is_found_and_nothing_is_stored(co
 def test_the_size_limit_is_exact(connected_backend, igny8_backend, igny8_observer):
     """A body one byte over the limit is refused; a valid one of exactly the limit is not refused for its size."""
     limit = 5 * 1024 * 1024
-    body = json.dumps(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_observer)))).encode()
+    body = json.dumps(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))).encode()
     at_limit = body[:-1] + b" " * (limit - len(body)) + b"}"  # whitespace before the last brace: the same JSON
     over = body[:-1] + b" " * (limit + 1 - len(body)) + b"}"
     before = observed(igny8_backend, igny8_observer)
@@ -262,7 +260,7 @@ def test_the_size_limit_is_exact(connected_backend, igny8_backend, igny8_observe
 
 @pytest.mark.requirement("CONC-1", case="negative")
 def test_ordering_is_exact_to_the_microsecond(connected_backend, igny8_backend, igny8_observer):
-    moment = after_stored(igny8_backend, igny8_observer)
+    moment = later_than_stored(igny8_backend, igny8_observer)
     assert igny8_backend.update_structure(structure({"post": post_type("Posts", 1)}, generated_at=timestamp(moment))).status_code == 200
     same = igny8_backend.update_structure(structure({"post": post_type("Posts", 2)}, generated_at=timestamp(moment)))
     assert same.status_code == 200, f"a structure generated at the same instant answered {same.status_code} (CONC-1: an equal one is accepted)"
@@ -292,7 +290,7 @@ def test_content_is_refused_before_connect_and_when_malformed(igny8_fresh_backen
 @pytest.mark.requirement("READ-2", case="negative")
 def test_synced_counts_count_only_this_integrations_live_items(connected_backend, igny8_backend, igny8_bystander, igny8_stored):
     """The other tenant has synced posts and categories too; deleted items leave; terms count once."""
-    igny8_backend.update_structure(structure(generated_at=timestamp(after_stored(igny8_backend, igny8_stored))))
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
     items = [{"external_id": i, "post_type": "post", "title": f"P{i}", "status": "publish", "terms": {"category": ["news", f"c{i % 2}"]}} for i in range(1, 6)]
     assert igny8_backend.sync_content({"items": items, "deleted": [{"external_id": 4}, {"external_id": 5}]}).status_code == 200
     read = igny8_backend.read_back()
@@ -300,3 +298,20 @@ def test_synced_counts_count_only_this_integrations_live_items(connected_backend
     assert read["post_types"]["post"]["synced_count"] == len(live) == 3, f"synced posts: {read['post_types']['post']['synced_count']}, stored {len(live)}"
     assert read["post_types"]["page"]["synced_count"] == 0
     assert read["taxonomies"]["category"]["synced_count"] == 3, "terms of items that left, or of another tenant, count as synced"
+
+
+@pytest.mark.requirement("CONTENT-1", "READ-2", case="negative")
+def test_content_of_types_and_taxonomies_with_keys_at_the_limits_is_counted(connected_backend, igny8_backend, igny8_observer):
+    """Keys as long as WordPress allows (20 for post types, 32 for taxonomies), with - and _."""
+    long_type, long_taxonomy = "a-post_type-of-20ch"[:19] + "x", "t" * 30 + "-_"
+    types = {long_type: post_type("Long", 2), "post": post_type("Posts", 0)}
+    taxonomies = {long_taxonomy: taxonomy("Long terms", [long_type], 1)}
+    assert (
+        igny8_backend.update_structure(structure(types, taxonomies, generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))).status_code
+        == 200
+    )
+    items = [{"external_id": n, "post_type": long_type, "title": f"L{n}", "status": "publish", "terms": {long_taxonomy: ["a" * 200]}} for n in (1, 2)]
+    response = igny8_backend.sync_content({"items": items})
+    assert response.status_code == 200, f"content of keys at WordPress's limits was refused: {response.status_code} {response.text[:300]}"
+    read = igny8_backend.read_back()
+    assert (read["post_types"][long_type]["synced_count"], read["taxonomies"][long_taxonomy]["synced_count"]) == (2, 1)

@@ -4,14 +4,14 @@ and nothing is stored (SEC-1, SEC-2, ERR-4)."""
 
 import pytest
 
-from harness.observed import observed
+from harness.observed import later_than_stored, observed
 from harness.structures import structure, timestamp
 
 
-def elsewhere(backend, how):
+def elsewhere(backend, observer, how):
     """update-structure with the right key sent `how`, and no Authorization header."""
     url = f"{backend.integration_id}/update-structure/"
-    body = structure(generated_at=timestamp())
+    body = structure(generated_at=timestamp(later_than_stored(backend, observer)))
     key = backend.api_key
     sends = {
         "query string ?api_key=": {"params": {"api_key": key}, "json": body},
@@ -48,15 +48,15 @@ PLACES = [
 @pytest.mark.parametrize("how", PLACES)
 def test_the_key_anywhere_but_the_authorization_header_opens_nothing(how, connected_backend, igny8_backend, igny8_observer):
     before = observed(igny8_backend, igny8_observer)
-    response = elsewhere(igny8_backend, how)
+    response = elsewhere(igny8_backend, igny8_observer, how)
     assert response.status_code == 401, f"the key sent as {how} answered {response.status_code}: {response.text[:200]}"
     assert response.headers["Content-Type"].startswith("application/json") and response.json()["error"]["code"]
     assert observed(igny8_backend, igny8_observer) == before, f"the key sent as {how} changed the stored state"
 
 
 @pytest.mark.requirement("SEC-1")
-def test_the_key_in_the_authorization_header_opens_its_integration(connected_backend, igny8_backend):
-    response = igny8_backend.update_structure(structure(generated_at=timestamp()))
+def test_the_key_in_the_authorization_header_opens_its_integration(connected_backend, igny8_backend, igny8_observer):
+    response = igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
     assert response.status_code == 200, f"the right key, sent right, was refused: {response.status_code} {response.text[:200]}"
 
 
@@ -64,7 +64,11 @@ def test_the_key_in_the_authorization_header_opens_its_integration(connected_bac
 @pytest.mark.parametrize("method,path", [("GET", "content-types/"), ("POST", "update-structure/"), ("POST", "sync-content/"), ("POST", "disconnect/")])
 def test_another_tenants_key_does_not_open_our_integration(method, path, connected_backend, igny8_backend, igny8_bystander, igny8_observer):
     ours, theirs = observed(igny8_backend, igny8_observer), observed(igny8_bystander.client, igny8_observer)
-    body = structure(generated_at=timestamp()) if path == "update-structure/" else {"items": [], "deleted": [{"external_id": 1}]}
+    body = (
+        structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
+        if path == "update-structure/"
+        else {"items": [], "deleted": [{"external_id": 1}]}
+    )
     response = igny8_bystander.client.call(method, f"{connected_backend}/{path}", json=body)
     assert response.status_code == 404, f"another tenant's key on our {path} answered {response.status_code}"
     assert observed(igny8_backend, igny8_observer) == ours, "another tenant's key changed our integration"

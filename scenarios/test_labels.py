@@ -4,7 +4,6 @@ and keys at WordPress's length limits (STRUCT-2, STRUCT-4, STRUCT-7, UI-2)."""
 
 import pytest
 
-from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.expect import differences, expected_structure, served_structure
 
@@ -48,9 +47,7 @@ def test_labels_in_any_script_arrive_unchanged(connected_site, igny8_wp, igny8_b
 
 
 @pytest.mark.requirement("STRUCT-7", "STRUCT-2", "STRUCT-4", "UI-2", case="negative")
-def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(
-    connected_site, igny8_wp, igny8_backend, page, igny8_backend_target, igny8_tenant, igny8_evidence
-):
+def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(connected_site, igny8_wp, igny8_backend, page, igny8_tab, igny8_evidence):
     refused = igny8_wp.register({slug: {"label": label} for slug, label in HARD.items()}, TAXONOMIES)["errors"]
     assert not refused, f"WordPress refused: {refused}"
     igny8_wp.run_cron(STRUCTURE_HOOK)
@@ -59,7 +56,7 @@ def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(
     igny8_evidence.json("labels as served", {slug: e["label"] for slug, e in served["post_types"].items() if slug in HARD})
     diff = differences(expected_structure(wordpress), served_structure(served))
     assert not diff, "the backend differs from WordPress:\n" + "\n".join(diff)
-    tab = ContentTypesTab(page, igny8_backend_target.backend_url, igny8_tenant.site_id).open_as(igny8_tenant.username, igny8_tenant.password)
+    tab = igny8_tab(page)
     igny8_evidence.png("the tab", tab.screenshot())
     shown = {slug: row.label for slug, row in tab.rows("post-type").items()}
     assert {slug: shown.get(slug) for slug in HARD} == {slug: served["post_types"][slug]["label"] for slug in HARD}, "the tab shows labels otherwise"

@@ -16,7 +16,6 @@ from jsonschema import Draft7Validator
 
 from harness import spec
 from harness.clients.settings_page import Outcome, SettingsPage
-from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.expect import differences, expected_structure, served_structure
 
@@ -52,10 +51,6 @@ def connected(sample_site, igny8_wp_session, igny8_plugin_manifest, igny8_backen
     synced_from = datetime.now().astimezone()
     igny8_wp_session.run_cron(STRUCTURE_HOOK)
     return Connected(outcome, started, finished, igny8_backend_session.integration_id, after_connect, synced_from, datetime.now().astimezone())
-
-
-def open_tab(page, backend_url, tenant):
-    return ContentTypesTab(page, backend_url, tenant.site_id).open_as(tenant.username, tenant.password)
 
 
 # ---- the checklist ---------------------------------------------------------------------------
@@ -129,8 +124,8 @@ def test_5_backend_database_holds_the_content_types(connected, igny8_backend, ig
 
 
 @pytest.mark.requirement("UI-2", "UI-3", "SEC-7")
-def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_backend_target, igny8_tenant, igny8_backend, igny8_evidence):
-    tab = open_tab(page, igny8_backend_target.backend_url, igny8_tenant)
+def test_6_content_types_tab_shows_them_in_chromium(connected, page, igny8_tab, igny8_backend, igny8_evidence):
+    tab = igny8_tab(page)
     igny8_evidence.png("Content Types tab", tab.screenshot())
     assert tab.redirected_to_login, "the tab was shown without logging in"
     served = igny8_backend.read_back()
@@ -163,8 +158,8 @@ def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_plugin_page,
 
 
 @pytest.mark.requirement("UI-1")
-def test_8_connected_badge(connected, page, igny8_backend_target, igny8_tenant, igny8_evidence):
-    tab = open_tab(page, igny8_backend_target.backend_url, igny8_tenant)
+def test_8_connected_badge(connected, page, igny8_tab, igny8_evidence):
+    tab = igny8_tab(page)
     igny8_evidence.png("badge", tab.page.get_by_test_id("integration-summary").screenshot())
     assert tab.text("integration-status") == "Connected"
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness.clients.tab import ContentTypesTab
+from harness.observed import later_than_stored
 from harness.structures import large_structure, timestamp
 
 TYPES = TAXONOMIES = 1000
@@ -32,7 +32,7 @@ def large_site(igny8_backend_session, igny8_observer, igny8_stack_info):
     if igny8_observer is not None:
         igny8_observer.reset(backend.integration_id)
     assert backend.connect().status_code == 200
-    structure = large_structure(TYPES, TAXONOMIES, generated_at=timestamp())
+    structure = large_structure(TYPES, TAXONOMIES, generated_at=timestamp(later_than_stored(backend, igny8_observer)))
     started = time.perf_counter()
     assert backend.update_structure(structure).status_code == 200
     sync_seconds = time.perf_counter() - started
@@ -54,7 +54,7 @@ def large_site(igny8_backend_session, igny8_observer, igny8_stack_info):
 
 
 @pytest.mark.requirement("PERF-1", "PERF-2", "READ-2", "UI-2", case="negative")
-def test_a_large_site_reads_back_and_shows_exactly_within_the_ceilings(large_site, igny8_backend, page, igny8_backend_target, igny8_tenant, igny8_evidence):
+def test_a_large_site_reads_back_and_shows_exactly_within_the_ceilings(large_site, igny8_backend, page, igny8_tab, igny8_evidence):
     structure, sync_seconds = large_site
     read = igny8_backend.read_back()
     assert len(read["post_types"]) == TYPES and len(read["taxonomies"]) == TAXONOMIES
@@ -64,7 +64,7 @@ def test_a_large_site_reads_back_and_shows_exactly_within_the_ceilings(large_sit
     assert {slug: synced[slug] for slug in expected} == expected, "synced counts per post type are wrong at scale"
     read_seconds = best_of(igny8_backend.content_types)
 
-    tab = ContentTypesTab(page, igny8_backend_target.backend_url, igny8_tenant.site_id).open_as(igny8_tenant.username, igny8_tenant.password)
+    tab = igny8_tab(page)
     rows = tab.rows("post-type")
     assert len(rows) == TYPES and len(tab.rows("taxonomy")) == TAXONOMIES
     assert {slug: r.synced_count for slug, r in rows.items()} == synced, "the tab's synced counts differ from the read-back's at scale"

@@ -5,7 +5,6 @@ key's reach are checked in each (UI-1, READ-3, SEC-1, CONN-1)."""
 
 import pytest
 
-from harness.clients.tab import ContentTypesTab
 from harness.observed import observed
 from harness.structures import structure
 
@@ -32,29 +31,22 @@ def into(state, backend, change):
         change(backend.integration_id, "revoke-key")
 
 
-def badge(page, target, tenant):
-    tab = ContentTypesTab(page, target.backend_url, tenant.site_id).open_as(tenant.username, tenant.password)
-    return tab.text("integration-status")
-
-
 @pytest.mark.requirement("UI-1")
 @pytest.mark.requirement("READ-3")
-def test_a_connected_integration_reads_connected(igny8_fresh_backend, igny8_backend, igny8_change_integration, page, igny8_backend_target, igny8_tenant):
+def test_a_connected_integration_reads_connected(igny8_fresh_backend, igny8_backend, igny8_change_integration, page, igny8_tab):
     into("connected", igny8_backend, igny8_change_integration)
     assert igny8_backend.read_back()["status"] == "connected"
-    assert badge(page, igny8_backend_target, igny8_tenant) == "Connected"
+    assert igny8_tab(page).text("integration-status") == "Connected"
 
 
 @pytest.mark.requirement("UI-1", case="negative")
 @pytest.mark.requirement("READ-3", case="negative")
 @pytest.mark.parametrize("state", [s for s in STATES if s != "connected"])
-def test_every_other_state_shows_as_itself(
-    state, igny8_fresh_backend, igny8_backend, igny8_stored, igny8_change_integration, page, igny8_backend_target, igny8_tenant, igny8_evidence
-):
+def test_every_other_state_shows_as_itself(state, igny8_fresh_backend, igny8_backend, igny8_stored, igny8_change_integration, page, igny8_tab, igny8_evidence):
     shown, status, key_opens = STATES[state]
     into(state, igny8_backend, igny8_change_integration)
     igny8_evidence.json("the integration as stored", igny8_stored.integration(igny8_backend.integration_id))
-    assert badge(page, igny8_backend_target, igny8_tenant) == shown, f"the tab's badge for a {state} integration"
+    assert igny8_tab(page).text("integration-status") == shown, f"the tab's badge for a {state} integration"
     if key_opens:
         assert igny8_backend.read_back()["status"] == status
 

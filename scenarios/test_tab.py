@@ -26,10 +26,6 @@ LABELS = {
 }
 
 
-def open_tab(page, target, tenant):
-    return ContentTypesTab(page, target.backend_url, tenant.site_id).open_as(tenant.username, tenant.password)
-
-
 def shown(tab):
     return {slug: (r.label, r.count, r.synced_count) for slug, r in tab.rows("post-type").items()}, {
         slug: (r.label, r.count, r.synced_count) for slug, r in tab.rows("taxonomy").items()
@@ -41,8 +37,8 @@ def served(read):
 
 
 @pytest.mark.requirement("SEC-7")
-def test_the_accounts_user_is_shown_the_tab_after_logging_in(connected_backend, page, igny8_backend_target, igny8_tenant):
-    tab = open_tab(page, igny8_backend_target, igny8_tenant)
+def test_the_accounts_user_is_shown_the_tab_after_logging_in(connected_backend, page, igny8_tab):
+    tab = igny8_tab(page)
     assert tab.redirected_to_login, "the tab was shown before logging in"
     assert tab.page.get_by_test_id("integration-status").count() == 1
 
@@ -68,13 +64,11 @@ def test_another_accounts_user_gets_what_a_missing_site_gets(connected_backend, 
 
 @pytest.mark.requirement("UI-2", case="negative")
 @pytest.mark.requirement("STRUCT-7", case="negative")
-def test_labels_are_shown_exactly_as_text_and_nothing_of_another_site(
-    connected_backend, igny8_backend, igny8_bystander, page, igny8_backend_target, igny8_tenant
-):
+def test_labels_are_shown_exactly_as_text_and_nothing_of_another_site(connected_backend, igny8_backend, igny8_bystander, page, igny8_tab):
     types = {slug.replace("-", "_"): post_type(label, n) for n, (slug, label) in enumerate(LABELS.items())}
     sent = structure(types, {"lbl_tax": taxonomy(LABELS["script"], ["script"], 3)}, generated_at=timestamp(datetime.now(UTC) + timedelta(seconds=5)))
     assert igny8_backend.update_structure(sent).status_code == 200
-    tab = open_tab(page, igny8_backend_target, igny8_tenant)
+    tab = igny8_tab(page)
     assert page.title() != "owned", "a label ran as script on the tab"
     assert tab.page.locator("img[src=x]").count() == 0 and tab.page.get_by_test_id("post-type-injected").count() == 0, "a label became markup"
     assert shown(tab) == served(igny8_backend.read_back()), "the tab shows other labels or counts than the backend holds"
@@ -83,11 +77,9 @@ def test_labels_are_shown_exactly_as_text_and_nothing_of_another_site(
 
 @pytest.mark.requirement("UI-3", case="negative")
 @pytest.mark.requirement("STORE-2", case="negative")
-def test_the_last_sync_time_follows_every_sync_and_is_never_before_one(
-    igny8_fresh_backend, igny8_backend, igny8_stored, page, igny8_backend_target, igny8_tenant
-):
+def test_the_last_sync_time_follows_every_sync_and_is_never_before_one(igny8_fresh_backend, igny8_backend, igny8_stored, page, igny8_tab):
     assert igny8_backend.connect().status_code == 200
-    tab = open_tab(page, igny8_backend_target, igny8_tenant)
+    tab = igny8_tab(page)
     assert tab.text("last-sync") == "Never", "the tab shows a last sync before any"
     previous = None
     for n in range(3):

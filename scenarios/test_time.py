@@ -5,15 +5,12 @@ from datetime import datetime
 
 import pytest
 
-from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
 
 
 @pytest.mark.requirement("STRUCT-6", "STORE-2", "UI-3", case="negative")
-def test_every_sync_advances_every_timestamp_together(
-    connected_site, igny8_wp, igny8_backend, igny8_stored, page, igny8_backend_target, igny8_tenant, igny8_evidence
-):
-    tab = ContentTypesTab(page, igny8_backend_target.backend_url, igny8_tenant.site_id).open_as(igny8_tenant.username, igny8_tenant.password)
+def test_every_sync_advances_every_timestamp_together(connected_site, igny8_wp, igny8_backend, igny8_stored, page, igny8_tab, igny8_evidence):
+    tab = igny8_tab(page)
     seen = []
     for n in range(5):
         started = datetime.now().astimezone()

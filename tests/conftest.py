@@ -23,3 +23,20 @@ import django  # noqa: E402  (settings must be in the environment first)
 django.setup()
 
 pytest_plugins = ["pytester"]  # the harness's pytest plugin is checked on small generated suites
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def refused_file(tmp_path):
+    """refused_file(load, text, error, message): a file holding `text`, given to `load`, is refused
+    with `error` saying `message` (bad input named, never a traceback)."""
+
+    def check(load, text, error, message):
+        path = tmp_path / "input"
+        path.write_text(text)
+        with pytest.raises(error, match=message):
+            load(path)
+
+    return check

@@ -30,11 +30,8 @@ def test_a_name_cannot_be_registered_twice():
         ('{"kind": "api-bogus", "example": {}}', "unknown kind 'api-bogus'"),
     ],
 )
-def test_a_repro_file_that_is_not_one_is_refused_before_any_stack(tmp_path, content, message):
-    path = tmp_path / "r.json"
-    path.write_text(content)
-    with pytest.raises(ValueError, match=message):
-        repro.load(path)
+def test_a_repro_file_that_is_not_one_is_refused_before_any_stack(refused_file, content, message):
+    refused_file(repro.load, content, ValueError, message)
 
 
 def test_a_recorded_example_loads_with_its_check(tmp_path):

@@ -31,22 +31,20 @@ def test_the_reference_plugin_declares_itself():
     assert found.capabilities == {"content-sync", "event-log"} and (REFERENCE_PLUGIN / found.plugin_file).is_file()
 
 
-@pytest.mark.parametrize(
-    "text,message",
-    [
-        ("{nope", "not JSON"),
-        ("[]", "a manifest is a JSON object"),
-        ('{"capabilities": "content-sync"}', "must be a list"),
-        ('{"capabilities": ["teleport"]}', "unknown capabilities"),
-        ('{"controls": {"launch": "Launch"}}', "unknown controls"),
-        ('{"controls": {"connect": ""}}', "maps control keys to accessible names"),
-        ('{"plugin_file": "../evil.php"}', "names the main .php file"),
-        ('{"settings_page": ""}', "must be non-empty strings"),
-        ('{"colour": "red"}', "unknown fields"),
-    ],
-)
-def test_a_bad_manifest_is_refused_naming_the_problem(tmp_path, text, message):
-    path = tmp_path / "bad.json"
-    path.write_text(text)
-    with pytest.raises(manifest.ManifestError, match=message):
-        manifest.load(path)
+# What the refusal must say -> a manifest that deserves it.
+BAD = {
+    "not JSON": "{nope",
+    "a manifest is a JSON object": "[]",
+    "must be a list": '{"capabilities": "content-sync"}',
+    "unknown capabilities": '{"capabilities": ["teleport"]}',
+    "unknown controls": '{"controls": {"launch": "Launch"}}',
+    "maps control keys to accessible names": '{"controls": {"connect": ""}}',
+    "names the main .php file": '{"plugin_file": "../evil.php"}',
+    "must be non-empty strings": '{"settings_page": ""}',
+    "unknown fields": '{"colour": "red"}',
+}
+
+
+@pytest.mark.parametrize("message", BAD)
+def test_a_bad_manifest_is_refused_naming_the_problem(refused_file, message):
+    refused_file(manifest.load, BAD[message], manifest.ManifestError, message)

@@ -3,6 +3,7 @@ and the repro command are all made from it, and each default is written once."""
 
 import argparse
 import re
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,15 @@ def test_each_default_is_written_once():
     """The default WordPress version is a literal in one file of the harness: the stack's config."""
     places = [p.relative_to(HARNESS) for p in HARNESS.rglob("*.py") if re.search(rf"[\"']{re.escape(DEFAULT_WORDPRESS)}[\"']", p.read_text())]
     assert places == [Path("stack/config.py")], f"the default WordPress version is written in {places}"
+
+
+def test_an_attached_stack_refuses_another_wordpress_before_touching_docker(tmp_path):
+    """--stack NAME --wp X on a stack of another WordPress is refused: a run never tests a build it does not name."""
+    from harness.stack.compose import Ports
+    from harness.stack.config import StackConfig
+    from harness.stack.secrets import Secrets
+    from harness.stack.stack import Stack, Wanted, _put_in_place
+
+    stack = Stack("igny8-test", StackConfig(wordpress="6.1"), Secrets(), Ports(1, 2, 3), "host:1")
+    with pytest.raises(ValueError, match="runs WordPress 6.1, not 6.8"):
+        _put_in_place(stack, Wanted(wordpress="6.8"), nullcontext)

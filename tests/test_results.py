@@ -81,11 +81,8 @@ def test_baseline_matches_by_test_or_requirement_until_it_expires(tmp_path):
         ("test: a\n", "a baseline is a list"),
     ],
 )
-def test_a_malformed_baseline_is_refused_naming_the_entry(tmp_path, text, message):
-    path = tmp_path / "baseline.yaml"
-    path.write_text(text)
-    with pytest.raises(baseline.BaselineError, match=message):
-        baseline.load(path)
+def test_a_malformed_baseline_is_refused_naming_the_entry(refused_file, text, message):
+    refused_file(baseline.load, text, baseline.BaselineError, message)
 
 
 def test_the_closing_line_counts_tests_runs_and_mutants(tmp_path):

@@ -20,18 +20,10 @@ API = "/api/v1/integration/integrations"
 class BackendClient:
     def __init__(self, base_url: str, tenant: Tenant, ca_path: Path | None, secrets: Iterable[str] = ()) -> None:
         self.base_url = base_url.rstrip("/")
-        self.tenant = tenant
+        self.tenant, self.api_key, self.integration_id = tenant, tenant.api_key, tenant.integration_id
         self.ca_path = ca_path
         self.http = RecordingSession(secrets=[*tenant.secrets, *secrets])
         self.http.verify = str(ca_path) if ca_path else True
-
-    @property
-    def api_key(self) -> str:
-        return self.tenant.api_key
-
-    @property
-    def integration_id(self) -> int:
-        return self.tenant.integration_id
 
     def as_tenant(self, tenant: Tenant) -> BackendClient:
         """The same backend with another tenant's key."""

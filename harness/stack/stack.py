@@ -231,6 +231,7 @@ def running_stack(
     attach: str | None = None,
     keep: bool = False,
     shown: Callable[[], AbstractContextManager[object]] = nullcontext,
+    name: str | None = None,
 ) -> Iterator[Stack]:
     """The one way to have a stack for a block of work. An attached one runs what `wanted` names
     (swapped in place) and is left running; a new one is built, started and, unless kept, removed
@@ -241,7 +242,7 @@ def running_stack(
         _put_in_place(stack, wanted, shown)
         yield stack
         return
-    stack = Stack.create(wanted.config(keep))
+    stack = Stack.create(wanted.config(keep), name)
     try:
         with shown():
             stack.up()

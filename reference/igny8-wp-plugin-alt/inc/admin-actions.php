@@ -102,14 +102,39 @@ function acmesync_handle_link() {
 
 	$budget = acmesync_timeout() - ( microtime( true ) - $started );
 	$sync   = acmesync_sync_structure( 'connect', max( 1.0, $budget ) );
-	if ( $sync['ok'] ) {
+	acmesync_flash_sync(
+		$sync,
 		/* translators: %s: what was sent. */
-		acmesync_flash( 'success', sprintf( __( 'Linked to IGNY8. Site structure synced (%s).', 'acme-igny8-sync' ), $sync['summary'] ) );
-	} else {
+		__( 'Linked to IGNY8. Site structure synced (%s).', 'acme-igny8-sync' ),
 		/* translators: %s: error code and message. */
-		acmesync_flash( 'error', sprintf( __( 'Linked to IGNY8, but sending the site structure failed: %s. It will be retried by the daily sync.', 'acme-igny8-sync' ), acmesync_describe_failure( $sync ) ) );
-	}
+		__( 'Linked to IGNY8, but sending the site structure failed: %s. It will be retried by the daily sync.', 'acme-igny8-sync' )
+	);
 	acmesync_back();
+}
+
+/**
+ * The outcome of a structure sync as a notice: what was sent, or why it failed.
+ *
+ * @param array  $sync    The sync's result.
+ * @param string $success A format for what was sent.
+ * @param string $failure A format for the failure.
+ */
+function acmesync_flash_sync( $sync, $success, $failure ) {
+	if ( $sync['ok'] ) {
+		acmesync_flash( 'success', sprintf( $success, $sync['summary'] ) );
+	} else {
+		acmesync_flash( 'error', sprintf( $failure, acmesync_describe_failure( $sync ) ) );
+	}
+}
+
+/**
+ * Ends the request with an error notice unless the site is linked.
+ */
+function acmesync_require_link() {
+	if ( ! acmesync_is_linked() ) {
+		acmesync_flash( 'error', __( 'Not linked: connect first (not_connected).', 'acme-igny8-sync' ) );
+		acmesync_back();
+	}
 }
 
 /**
@@ -117,10 +142,7 @@ function acmesync_handle_link() {
  */
 function acmesync_handle_probe() {
 	acmesync_guard( 'acmesync_probe' );
-	if ( ! acmesync_is_linked() ) {
-		acmesync_flash( 'error', __( 'Not linked: connect first (not_connected).', 'acme-igny8-sync' ) );
-		acmesync_back();
-	}
+	acmesync_require_link();
 	$result = acmesync_post( acmesync_get_endpoint(), acmesync_get_token(), acmesync_get_link_id() . '/test-connection/' );
 	if ( $result['ok'] && ! empty( $result['data']['ok'] ) ) {
 		acmesync_journal_add( 'info', sprintf( 'Connection test succeeded for integration %d.', acmesync_get_link_id() ) );
@@ -143,18 +165,14 @@ function acmesync_handle_probe() {
  */
 function acmesync_handle_refresh() {
 	acmesync_guard( 'acmesync_refresh' );
-	if ( ! acmesync_is_linked() ) {
-		acmesync_flash( 'error', __( 'Not linked: connect first (not_connected).', 'acme-igny8-sync' ) );
-		acmesync_back();
-	}
-	$sync = acmesync_sync_structure( 'manual' );
-	if ( $sync['ok'] ) {
+	acmesync_require_link();
+	acmesync_flash_sync(
+		acmesync_sync_structure( 'manual' ),
 		/* translators: %s: what was sent. */
-		acmesync_flash( 'success', sprintf( __( 'Site structure synced (%s).', 'acme-igny8-sync' ), $sync['summary'] ) );
-	} else {
+		__( 'Site structure synced (%s).', 'acme-igny8-sync' ),
 		/* translators: %s: error code and message. */
-		acmesync_flash( 'error', sprintf( __( 'Sending the site structure failed: %s', 'acme-igny8-sync' ), acmesync_describe_failure( $sync ) ) );
-	}
+		__( 'Sending the site structure failed: %s', 'acme-igny8-sync' )
+	);
 	acmesync_back();
 }
 

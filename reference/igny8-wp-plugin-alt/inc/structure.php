@@ -45,19 +45,30 @@ function acmesync_is_exposed( $object ) {
 }
 
 /**
+ * Slugs the structure holds among `$objects` (post types or taxonomies), within the key limit.
+ *
+ * @param object[] $objects    WP_Post_Type or WP_Taxonomy objects.
+ * @param int      $max_length 20 for post types, 32 for taxonomies.
+ * @return string[]
+ */
+function acmesync_exposed_slugs( $objects, $max_length ) {
+	$slugs = array();
+	foreach ( $objects as $object ) {
+		$slug = (string) $object->name;
+		if ( acmesync_is_exposed( $object ) && preg_match( '/^[a-z0-9_-]{1,' . (int) $max_length . '}$/', $slug ) ) {
+			$slugs[] = $slug;
+		}
+	}
+	return $slugs;
+}
+
+/**
  * Post type slugs the structure holds (also the ones content sync pushes).
  *
  * @return string[]
  */
 function acmesync_synced_post_types() {
-	$slugs = array();
-	foreach ( get_post_types( array(), 'objects' ) as $type ) {
-		$slug = (string) $type->name;
-		if ( acmesync_is_exposed( $type ) && preg_match( '/^[a-z0-9_-]{1,20}$/', $slug ) ) {
-			$slugs[] = $slug;
-		}
-	}
-	return $slugs;
+	return acmesync_exposed_slugs( get_post_types( array(), 'objects' ), 20 );
 }
 
 /**
@@ -66,14 +77,7 @@ function acmesync_synced_post_types() {
  * @return string[]
  */
 function acmesync_synced_taxonomies() {
-	$slugs = array();
-	foreach ( get_taxonomies( array(), 'objects' ) as $tax ) {
-		$slug = (string) $tax->name;
-		if ( acmesync_is_exposed( $tax ) && preg_match( '/^[a-z0-9_-]{1,32}$/', $slug ) ) {
-			$slugs[] = $slug;
-		}
-	}
-	return $slugs;
+	return acmesync_exposed_slugs( get_taxonomies( array(), 'objects' ), 32 );
 }
 
 /**
