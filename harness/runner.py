@@ -23,9 +23,10 @@ def new_run_dir(suffix: str = "") -> Path:
     return path
 
 
-def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env: Mapping[str, str] | None = None) -> int:
+def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env: Mapping[str, str] | None = None, quiet: bool = False) -> int:
     """Runs pytest over scenarios/ (or the tests named in `extra`) writing every output into
-    run_dir; returns pytest's exit status. `env` is added to the environment (a backend's key)."""
+    run_dir; returns pytest's exit status. `env` is added to the environment (a backend's key).
+    `quiet`: pytest's own output goes to run_dir/pytest.log, not the terminal (runs side by side)."""
     named = [a for a in extra if a.startswith("scenarios")]
     # A seed always, so the report can name it and a failure can be replayed exactly.
     seed = [] if any(a.startswith("--hypothesis-seed") for a in extra) else [f"--hypothesis-seed={random.randrange(2**32)}"]
@@ -35,4 +36,8 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
         *seed,
         *extra,
     ]
-    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, **(env or {})})
+    command = [sys.executable, "-m", "pytest", *args]
+    if not quiet:
+        return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    with (run_dir / "pytest.log").open("w") as log:
+        return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)

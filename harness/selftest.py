@@ -71,10 +71,12 @@ def selftest(
     stack_name: str | None = None,
     reference: Path | None = None,
     workers: int = 1,
+    room_for_more: Callable[[], object] | None = None,
 ) -> int:
     """On `stack_name` (else a new stack); `reference` is a whole-suite run of the reference on that
     stack already made (else one is made first). With `workers` > 1, more stacks are made, each
-    checked with QUICK-SYNC-TEST on the reference first, and the mutants shared out between them."""
+    checked with QUICK-SYNC-TEST on the reference first, and the mutants shared out between them;
+    `room_for_more` blocks until the machine has room for them (`igny8 test`: its other lane is done)."""
     chosen = mutants_module.load_all(names)
     out = new_run_dir("selftest")
     base = RunOptions({"wp": wp, "no_allure_html": True})
@@ -98,9 +100,13 @@ def selftest(
                 results.append(_run_mutant(waiting.popleft(), on_stack, out, full, runs))
 
         def hunt_on_a_new_stack(_: int) -> None:
+            if room_for_more:
+                room_for_more()
+            if not waiting:
+                return
             with running_stack(Wanted(wordpress=wp)) as extra:
                 smoke = out / f"reference-{extra.name}"
-                run_suite(smoke, base.replace(stack=extra.name), ["-q", "--tb=line", "scenarios/test_quick_sync.py"])
+                run_suite(smoke, base.replace(stack=extra.name), ["-q", "--tb=line", "scenarios/test_quick_sync.py"], quiet=True)
                 if any(t["status"] != "PASS" for t in load(smoke)["tests"]):
                     say(f"{extra.name} does not pass QUICK-SYNC-TEST on the reference: it hunts no mutant")
                     return
@@ -138,14 +144,14 @@ def _hunt(
         if not full:
             target_dir = out / f"{mutant.name}-on-target"
             # Negative cases first, no shrinking, stop at the first failure: a kill is all this run needs.
-            run_suite(target_dir, named.replace(requirements=",".join(mutant.kills), profile="kill", negative_first=True), ["-q", "--tb=no", "-x"])
+            run_suite(target_dir, named.replace(requirements=",".join(mutant.kills), profile="kill", negative_first=True), ["-q", "--tb=no", "-x"], quiet=True)
             _ran_what_was_named(target_dir, plugin_dir, image)
             result.runs.append(target_dir.name)
             runs.append(target_dir)
             result.on_target = sorted(_failed(target_dir) & set(mutant.kills))
         if full or not result.killed:
             whole_dir = out / mutant.name
-            run_suite(whole_dir, named, ["-q", "--tb=no"])
+            run_suite(whole_dir, named, ["-q", "--tb=no"], quiet=True)
             _ran_what_was_named(whole_dir, plugin_dir, image)
             result.runs.append(whole_dir.name)
             runs.append(whole_dir)

@@ -1,14 +1,19 @@
-"""What `./igny8 test` runs, in order, with one closing line: the harness's and the backend's own
-tests, the harness's types, then on one stack the conformance suite against the reference, against
-a plugin written from spec/ alone, against a backend with other table names (through its observer),
-a backend-only run without an observer (which must not pass), and the self-test."""
+"""What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests and the
+harness's types; then two lanes at once. One: the conformance suite against the reference, then the
+self-test on the same stack. The other: the suite against a plugin written from spec/ alone, a
+backend-only run without an observer (which must not pass), and the suite against a backend with
+other table names (through its observer); then a stack of its own joins the mutant hunt."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from . import devdb
@@ -22,13 +27,13 @@ from .stack.stack import running_stack
 from .totals import Totals
 
 ALT_PLUGIN = ROOT / "reference" / "igny8-wp-plugin-alt"
-# Two stacks hunt mutants at once: the runs mostly wait on HTTP, PHP and the databases, so a second
-# stack nearly halves the self-test on two cores.
+# Two stacks hunt mutants at once (the second once the other lane is done): the runs mostly wait on
+# HTTP, PHP and the databases, so a second stack nearly halves the self-test on two cores.
 SELFTEST_WORKERS = 2
 
 
 def section(title: str) -> None:
-    print(f"== {title}", flush=True)
+    print(f"== {datetime.now():%H:%M:%S} {title}", flush=True)
 
 
 def unit(pytest_args: Sequence[str], totals: Totals) -> int:
@@ -44,43 +49,68 @@ def unit(pytest_args: Sequence[str], totals: Totals) -> int:
 
 
 def conformance(totals: Totals) -> int:
-    status = 0
+    """Two lanes at once, each on stacks of its own. One suite run keeps about two thirds of the two
+    cores busy (the rest is waiting on HTTP, PHP and the databases), so a second lane fills the gap:
+    the reference and then the self-test in one; the other builds in the other, whose stack joins
+    the mutant hunt when it is done."""
+    other_builds_done = threading.Event()
+    with ThreadPoolExecutor(2) as lanes:
+        other = lanes.submit(_other_builds_lane, totals)
+        other.add_done_callback(lambda _: other_builds_done.set())  # also when it fails: never a deadlock
+        reference = lanes.submit(_reference_lane, totals, other_builds_done.wait)
+        return reference.result() | other.result()
+
+
+def _reference_lane(totals: Totals, room_for_more: Callable[[], object]) -> int:
     with running_stack() as stack:
-        on_stack = RunOptions({"stack": stack.name})
         reference = RunOptions({"stack": stack.name, "plugin": str(REFERENCE_PLUGIN), "backend_image": REFERENCE_BACKEND_IMAGE})
-
-        section("the conformance suite against the reference (scenarios/)")
         reference_run = new_run_dir("reference")
-        status |= _counted(totals, reference_run, run_suite(reference_run, reference))
-
-        section(f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})")
-        alt_run = new_run_dir("alt-plugin")
-        status |= _counted(totals, alt_run, run_suite(alt_run, on_stack.replace(plugin=str(ALT_PLUGIN), no_allure_html=True)))
-
-        section("a backend-only run with no observer: it must end INCOMPLETE and fail")
-        status |= _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
-
+        status = _suite(totals, "the conformance suite against the reference (scenarios/)", reference_run, reference)
         section("the self-test: the suite against each mutant (reference/mutants/)")
-        status |= selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS)
+        return status | selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more)
 
+
+def _other_builds_lane(totals: Totals) -> int:
+    with running_stack() as stack:
+        on_stack = RunOptions({"stack": stack.name, "no_allure_html": True})
+        title = f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
+        status = _suite(totals, title, new_run_dir("alt-plugin"), on_stack.replace(plugin=str(ALT_PLUGIN)))
+        status |= _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
     # Other table names are another database layout: a backend of its own, on a stack of its own.
     image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
-    section(f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})")
-    renamed_run = new_run_dir("renamed-tables")
     renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
-    status |= _counted(totals, renamed_run, run_suite(renamed_run, renamed))
-    return status
+    title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
+    return status | _suite(totals, title, new_run_dir("renamed-tables"), renamed)
 
 
-def _counted(totals: Totals, run_dir: Path, status: int) -> int:
+def _suite(totals: Totals, title: str, run_dir: Path, options: RunOptions) -> int:
+    """One whole-suite run, its pytest output kept in its folder (the lanes would interleave it), and
+    one line for it; the tail of that output when it did not pass."""
+    section(f"{title}: started")
+    status = run_suite(run_dir, options, quiet=True)
     totals.add_run(run_dir)
+    section(f"{title}: {_summary(run_dir)}")
+    if status:
+        log = (run_dir / "pytest.log").read_text(errors="replace").splitlines()
+        print("\n".join(f"   | {line}" for line in log[-40:]), flush=True)
     return status
+
+
+def _summary(run_dir: Path) -> str:
+    try:
+        doc = load(run_dir)
+    except FileNotFoundError:
+        return f"no results (see {run_dir / 'pytest.log'})"
+    statuses = Counter(t["status"] for t in doc["tests"])
+    counts = ", ".join(f"{n} {s.lower()}" for s, n in sorted(statuses.items()))
+    return f"{doc['run']['verdict']}: {counts} in {doc['run']['wall_seconds']:.0f} s ({run_dir / 'report.html'})"
 
 
 def _incomplete_without_observer(url: str, ca: Path, key: str, totals: Totals) -> int:
+    section("a backend-only run with no observer: it must end INCOMPLETE and fail")
     run_dir = new_run_dir("external-no-observer")
     options = RunOptions({"backend_url": url, "backend_ca": str(ca), "no_allure_html": True})
-    status = run_suite(run_dir, options, ["-q", "--tb=no"], env={"IGNY8_BACKEND_KEY": key})
+    status = run_suite(run_dir, options, ["-q", "--tb=no"], env={"IGNY8_BACKEND_KEY": key}, quiet=True)
     doc = load(run_dir)
     reasons = {r["id"] for r in doc["requirements"] if r["incomplete"]}
     ok = status != 0 and doc["run"]["verdict"] == "INCOMPLETE" and {"SEC-3", "READ-3"} <= reasons

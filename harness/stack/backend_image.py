@@ -24,8 +24,9 @@ VARIANTS = {RENAMED_TABLES: ({"IGNY8_TABLE_STYLE": "renamed"}, SOURCE / "igny8-o
 
 def build(tag: str, revision: str, edit: Callable[[Path], None] | None = None, build_args: Mapping[str, str] | None = None) -> str:
     """Builds `tag` from a copy of the reference backend, edited by `edit` first; returns the tag."""
-    base = base_image.ensure("bookworm")
-    houses = wheelhouse.ensure()
+    with base_image.BUILDING:
+        base = base_image.ensure("bookworm")
+        houses = wheelhouse.ensure()
     with tempfile.TemporaryDirectory(prefix="igny8-backend-") as folder, step(f"building {tag}"):
         ctx = Path(folder)
         shutil.copytree(SOURCE, ctx / "reference" / "backend", ignore=shutil.ignore_patterns("__pycache__"))

@@ -8,11 +8,15 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from ..progress import say, step
 from .engine import Engine, EngineUnavailable
 
+# Stacks and images made side by side (the lanes of `igny8 test`) build the same base, wheelhouse
+# and images: one at a time.
+BUILDING = threading.RLock()
 CACHE = Path(os.environ.get("IGNY8_CACHE", Path.home() / ".cache" / "igny8"))
 MIRROR = os.environ.get("IGNY8_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 

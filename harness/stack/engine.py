@@ -171,10 +171,11 @@ class ComposeProject:
         with self._explained("docker compose build"):
             self.client.compose.build(list(services), quiet=True)
 
-    def up(self, services: Sequence[str] | None = None, wait_timeout: int = 300) -> None:
-        """Starts (or recreates what changed), and returns when every service is healthy."""
+    def up(self, services: Sequence[str] | None = None) -> None:
+        """Starts (or recreates what changed). When they are ready is for the caller to tell
+        (harness.stack.readiness): the stack runs no health checks."""
         with self._explained("docker compose up"):
-            self.client.compose.up(list(services) if services else None, detach=True, wait=True, wait_timeout=wait_timeout, no_build=True, quiet=True)
+            self.client.compose.up(list(services) if services else None, detach=True, no_build=True, quiet=True)
 
     def down(self) -> None:
         with self._explained("docker compose down"):
@@ -188,7 +189,6 @@ class ComposeProject:
                 "service": (c.config.labels or {}).get("com.docker.compose.service"),
                 "container": c.name,
                 "state": c.state.status,
-                "health": c.state.health.status if c.state.health else None,
             }
             for c in found
         ]
@@ -206,9 +206,9 @@ class ComposeProject:
             self.client.compose.stop([service], timeout=1)
 
     def start(self, service: str) -> None:
-        """Starts a stopped service and waits until it is healthy again."""
+        """Starts a stopped service (the caller tells when it is ready again)."""
         with self._explained(f"starting {service}"):
-            self.client.compose.up([service], detach=True, wait=True, wait_timeout=120, no_build=True, quiet=True, dependencies=False)
+            self.client.compose.up([service], detach=True, no_build=True, quiet=True, dependencies=False)
 
     def pause(self, service: str) -> None:
         with self._explained(f"pausing {service}"):

@@ -21,12 +21,16 @@ def _reverting(inject: Callable[[], object], revert: Callable[[], object]) -> It
 
 
 class Faults:
-    def __init__(self, project: ComposeProject) -> None:
-        self.project = project
+    def __init__(self, project: ComposeProject, wait_ready: Callable[[], None]) -> None:
+        self.project, self.wait_ready = project, wait_ready
+
+    def _start(self, service: str) -> None:
+        self.project.start(service)
+        self.wait_ready()
 
     def stopped(self, service: str) -> AbstractContextManager[None]:
         """`service` is gone: its name does not resolve, nothing listens (a backend that is down)."""
-        return _reverting(lambda: self.project.stop(service), lambda: self.project.start(service))
+        return _reverting(lambda: self.project.stop(service), lambda: self._start(service))
 
     def paused(self, service: str) -> AbstractContextManager[None]:
         """`service` accepts connections but never answers: a hung backend."""

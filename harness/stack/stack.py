@@ -22,6 +22,7 @@ from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, ser
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
+from .readiness import Probe, wait_until_ready
 from .revision import source_revision
 from .secrets import Secrets, write_private
 from .tenants import Tenant, Tenants
@@ -92,7 +93,7 @@ class Stack:
 
     @property
     def faults(self) -> Faults:
-        return Faults(self.project)
+        return Faults(self.project, self.wait_ready)
 
     @property
     def tenants(self) -> Tenants:
@@ -101,17 +102,27 @@ class Stack:
     def up(self) -> Stack:
         """Builds what is missing, starts every service and waits until all are healthy."""
         ensure_engine()
-        base_image.ensure("bookworm")
-        base_image.ensure(self.config.suite)
-        if self.config.builds_backend:
-            wheelhouse.ensure()
+        with base_image.BUILDING:
+            base_image.ensure("bookworm")
+            base_image.ensure(self.config.suite)
+            if self.config.builds_backend:
+                wheelhouse.ensure()
+            with step(f"building images for {self.name} (cached layers make this quick)"):
+                self.project.build(services_to_build(self.config))
         tls.ensure(self.state_dir / "tls")
         self._copy_plugin()
-        with step(f"building images for {self.name} (cached layers make this quick)"):
-            self.project.build(services_to_build(self.config))
-        with step(f"starting {self.name} and waiting for every service to be healthy"):
+        with step(f"starting {self.name} and waiting until WordPress and the backend answer"):
             self.project.up()
+            self.wait_ready()
         return self
+
+    def wait_ready(self) -> None:
+        """Returns when WordPress (and so MariaDB) and the backend through its proxy (and so
+        PostgreSQL: health answers 200 only with its database) answer from the host."""
+        wait_until_ready(
+            self.project,
+            [Probe("wordpress", self.urls.wordpress, "/wp-login.php"), Probe("backend", self.urls.backend, "/api/v1/health/", self.ca_path)],
+        )
 
     def replace(self, plugin_dir: str | None = None, backend_image: str | None = None, plugin_file: str | None = None) -> None:
         """Swaps the plugin (its files, in place) or the backend image (its container) of a running stack."""
@@ -125,6 +136,7 @@ class Stack:
         self._save()
         if image_changed:
             self.project.up()
+            self.wait_ready()
 
     def _copy_plugin(self) -> None:
         """The plugin under test, copied into the folder the WordPress container mounts (compose.PLUGIN_COPY)."""

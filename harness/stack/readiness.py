@@ -1,0 +1,88 @@
+"""When a stack is ready, told by the harness itself from the host rather than by Docker health
+checks. A HEALTHCHECK polls for the container's whole life: five of them at one-second intervals
+cost a third of a core while the suite runs, and Docker 20.10 (Debian 12's) has no start interval.
+Here the host polls every 0.1 s until each service answers the way a test will use it, then stops;
+a container that exits meanwhile ends the wait at once, with its logs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from .engine import ComposeProject
+
+POLL_SECONDS = 0.1
+# After a service first answers, what a first test would hit is requested once more, so that PHP's
+# opcache and Django's lazy imports are warm before the first test, not during it.
+WARM_UP_PATHS = {"wordpress": ("/wp-login.php", "/wp-admin/", "/wp-json/"), "backend": ("/api/v1/health/", "/accounts/login/")}
+
+
+class NotReady(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Probe:
+    """`service` is ready when GET `base` + `path` answers 200 (over TLS checked with `ca`, if given)."""
+
+    service: str
+    base: str
+    path: str
+    ca: Path | None = None
+
+    def answers(self, session: requests.Session) -> bool:
+        try:
+            return session.get(self.base + self.path, timeout=2, verify=str(self.ca) if self.ca else True, allow_redirects=False).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def warm(self, session: requests.Session) -> None:
+        for path in WARM_UP_PATHS.get(self.service, ()):
+            try:
+                session.get(self.base + path, timeout=30, verify=str(self.ca) if self.ca else True)
+            except requests.RequestException:
+                pass  # warming is a courtesy: the probe already proved the service answers
+
+
+def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: float = 300, warm: bool = True) -> Mapping[str, float]:
+    """Returns, per probed service, the seconds it took to answer; raises NotReady with the logs of
+    the service that exited or never answered."""
+    start = time.monotonic()
+    waiting = {p.service: p for p in probes}
+    took: dict[str, float] = {}
+    last_state_check = 0.0
+    with requests.Session() as session:
+        session.trust_env = False  # a proxy in the environment must not stand between the host and its stack
+        while waiting:
+            for name, probe in list(waiting.items()):
+                if probe.answers(session):
+                    took[name] = round(time.monotonic() - start, 2)
+                    if warm:
+                        probe.warm(session)
+                    del waiting[name]
+            if not waiting:
+                break
+            now = time.monotonic()
+            if now - start > timeout:
+                _explain(project, f"did not answer within {timeout:.0f} s", sorted(waiting))
+            if now - last_state_check > 1:  # asking Docker is costlier than asking the service
+                last_state_check = now
+                _fail_on_exited(project)
+            time.sleep(POLL_SECONDS)
+    return took
+
+
+def _fail_on_exited(project: ComposeProject) -> None:
+    exited = [s["service"] or "?" for s in project.services() if s["state"] not in ("running", "created", "restarting")]
+    if exited:
+        _explain(project, "exited", exited)
+
+
+def _explain(project: ComposeProject, what: str, services: list[str]) -> None:
+    logs = project.logs(services, tail="40")  # masked by the project
+    raise NotReady(f"{project.name}: {', '.join(services)} {what}. Their last log lines:\n{logs}")
+
