@@ -39,5 +39,6 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
     command = [sys.executable, "-m", "pytest", *args]
     if not quiet:
         return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    run_dir.mkdir(parents=True, exist_ok=True)
     with (run_dir / "pytest.log").open("w") as log:
         return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
