@@ -13,15 +13,20 @@ from harness.structures import large_structure, timestamp
 TYPES = TAXONOMIES = 1000
 ITEMS = 100_000
 BATCH = 500  # the largest batch sync-content takes (spec/openapi.yaml)
+# The design note's ceilings, in seconds (PERF-1, PERF-2).
+SYNC_CEILING, READ_CEILING, TAB_CEILING = 0.55, 0.2, 0.2
 
 
-def best_of(action, times=5):
-    """The best of a few timings: a ceiling is about what the code costs, not about a busy machine."""
+def best_of(action, ceiling, times=5):
+    """The best of up to `times` timings, stopping at the first under `ceiling`: a ceiling is about
+    what the code costs, not about a busy machine, and one timing under it proves the code can."""
     best = float("inf")
     for _ in range(times):
         start = time.perf_counter()
         action()
         best = min(best, time.perf_counter() - start)
+        if best < ceiling:
+            break
     return best
 
 
@@ -62,16 +67,16 @@ def test_a_large_site_reads_back_and_shows_exactly_within_the_ceilings(large_sit
     assert sum(synced.values()) == ITEMS, f"{sum(synced.values())} items counted as synced, of {ITEMS}"
     expected = {slug: sum(1 for i in range(1, ITEMS + 1) if i % 97 == n) for n, slug in enumerate(list(structure["post_types"])[:97])}
     assert {slug: synced[slug] for slug in expected} == expected, "synced counts per post type are wrong at scale"
-    read_seconds = best_of(igny8_backend.content_types)
+    read_seconds = best_of(igny8_backend.content_types, READ_CEILING)
 
     tab = igny8_tab(page)
     rows = tab.rows("post-type")
     assert len(rows) == TYPES and len(tab.rows("taxonomy")) == TAXONOMIES
     assert {slug: r.synced_count for slug, r in rows.items()} == synced, "the tab's synced counts differ from the read-back's at scale"
-    tab_seconds = best_of(lambda: page.context.request.get(tab.url))
+    tab_seconds = best_of(lambda: page.context.request.get(tab.url), TAB_CEILING)
 
-    seconds = {"update-structure (1,000 + 1,000)": sync_seconds, "content-types read, best of 5": read_seconds, "the tab, server side, best of 5": tab_seconds}
+    seconds = {"update-structure (1,000 + 1,000)": sync_seconds, "content-types read, best of up to 5": read_seconds, "the tab, server side, best of up to 5": tab_seconds}
     igny8_evidence.json("seconds", seconds)
-    assert sync_seconds < 0.55, f"storing a 1,000 + 1,000 structure took {sync_seconds:.3f} s (ceiling 0.55 s)"
-    assert read_seconds < 0.2, f"reading back 1,000 + 1,000 entries and {ITEMS} items took {read_seconds:.3f} s (ceiling 0.2 s)"
-    assert tab_seconds < 0.2, f"the tab of a large site took {tab_seconds:.3f} s to answer (ceiling 0.2 s)"
+    assert sync_seconds < SYNC_CEILING, f"storing a 1,000 + 1,000 structure took {sync_seconds:.3f} s (ceiling {SYNC_CEILING} s)"
+    assert read_seconds < READ_CEILING, f"reading back 1,000 + 1,000 entries and {ITEMS} items took {read_seconds:.3f} s (ceiling {READ_CEILING} s)"
+    assert tab_seconds < TAB_CEILING, f"the tab of a large site took {tab_seconds:.3f} s to answer (ceiling {TAB_CEILING} s)"

@@ -23,7 +23,9 @@ SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-not-secret")
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", "postgresql:///igny8"), conn_max_age=60)}
+# Connections are kept, and checked before reuse: after PostgreSQL restarts (a failover, a deploy),
+# each worker's kept connection is dead, and without the check its next request answers 500.
+DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", "postgresql:///igny8"), conn_max_age=60, conn_health_checks=True)}
 
 # ERR-3: the largest request body the API accepts.
 IGNY8_MAX_PAYLOAD_BYTES = int(os.environ.get("IGNY8_MAX_PAYLOAD_BYTES", 5 * 1024 * 1024))
