@@ -35,6 +35,13 @@ def measure(name, strategy, check, examples):
     return {"property": name, "examples": examples, "seconds": total, "rate": examples / total, "in_check": spent[0] / total}
 
 
+def connect_afresh(ctx, stack):
+    """Nothing stored for the tenant, and the plugin connected to it."""
+    ctx.observer.reset(ctx.backend.integration_id)
+    outcome = ctx.settings.connect(stack.backend_url_for_plugin, ctx.backend.api_key)
+    assert outcome.kind == "success", outcome
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", help="a running stack (igny8 up) to use")
@@ -45,14 +52,15 @@ def main():
         ctx = stack_context(stack)
         assert ctx.wp and ctx.settings and ctx.observer
         ctx.wp.reset()
-        ctx.observer.reset(ctx.backend.integration_id)
-        outcome = ctx.settings.connect(stack.backend_url_for_plugin, ctx.backend.api_key)
-        assert outcome.kind == "success", outcome
+        connect_afresh(ctx, stack)
         rows = [
             measure("API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: checks.get("api-valid").run(ctx, p), args.examples),
             measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: checks.get("api-invalid").run(ctx, c), args.examples),
-            measure("WordPress: site synced end to end", strategies.sites(), lambda s: checks.get("wp-sync").run(ctx, s), max(10, args.examples // 4)),
         ]
+        # The API payloads above are timed after whatever was stored, possibly later than now: the
+        # plugin's syncs would be refused as older (STORE-2). Start WordPress's from nothing stored.
+        connect_afresh(ctx, stack)
+        rows.append(measure("WordPress: site synced end to end", strategies.sites(), lambda s: checks.get("wp-sync").run(ctx, s), max(10, args.examples // 4)))
 
     print(f"\n{'property':42} {'examples':>8} {'seconds':>8} {'ex/s':>6} {'in check':>9}  goal   limited by")
     for r in rows:

@@ -247,6 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.pytest_args = extra  # options the harness does not know go to pytest
     try:
         return int(args.func(args))
+    except KeyboardInterrupt:
+        print(f"igny8 {args.command}: interrupted", file=sys.stderr)
+        return 130  # the shell's code for a command ended by SIGINT
     except (LookupError, ValueError) as exc:  # bad input: say what is wrong, no traceback
         print(f"igny8 {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from .options import RunOptions, pytest_args
+from .progress import say
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
@@ -38,7 +40,21 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
     ]
     command = [sys.executable, "-m", "pytest", *args]
     if not quiet:
-        return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
+        return _until_done(command, env)
     run_dir.mkdir(parents=True, exist_ok=True)
     with (run_dir / "pytest.log").open("w") as log:
-        return subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+        return _until_done(command, env, log)
+
+
+def _until_done(command: Sequence[str], env: Mapping[str, str] | None, log: IO[str] | None = None) -> int:
+    """pytest's exit status. On Ctrl-C, pytest (in our process group) got it too and is removing its
+    stacks: wait for that rather than kill it (subprocess.call would), then stop. A second Ctrl-C
+    abandons them to `igny8 sweep`."""
+    merged = subprocess.STDOUT if log else None
+    with subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=merged) as child:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            say("interrupted: the run is removing its stacks (Ctrl-C again to leave them to `igny8 sweep`)")
+            child.wait()
+            raise

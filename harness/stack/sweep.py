@@ -6,6 +6,7 @@ was not kept on purpose (`igny8 up`, `--keep`). `sweep --all` removes every harn
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -60,7 +61,23 @@ def sweep(include_kept: bool = False) -> list[str]:
         shutil.rmtree(STATE_ROOT / name, ignore_errors=True)
         removed.append(name)
     alive = set(stacks(engine))
+    removed += _forget_states_without_containers(engine, alive, include_kept)
     for volume, labels in engine.labelled_volumes(LABEL):
         if labels.get("com.docker.compose.project") not in alive:
             engine.remove_volume(volume)
     return removed
+
+
+def _forget_states_without_containers(engine: Engine, alive: set[str], include_kept: bool) -> list[str]:
+    """A run interrupted while removing its stack can leave its state folder (and its network)
+    with no container left: removed too, unless kept or its run still goes."""
+    forgotten = []
+    for record in sorted(STATE_ROOT.glob("*/stack.json")) if STATE_ROOT.exists() else []:
+        name = record.parent.name
+        saved = json.loads(record.read_text())
+        if name in alive or (not include_kept and (saved["config"].get("keep") or _owner_alive(saved.get("made_by")))):
+            continue
+        engine.project(name).down()
+        shutil.rmtree(record.parent, ignore_errors=True)
+        forgotten.append(name)
+    return forgotten
