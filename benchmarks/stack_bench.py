@@ -35,6 +35,17 @@ def timed(action):
     return time.perf_counter() - start
 
 
+def pytest_seconds(tests, stack_name):
+    """Wall time of one pytest process over `tests` on the stack, as `igny8 run --stack` would run it."""
+    command = [sys.executable, "-m", "pytest", "-q", tests, f"--igny8-stack={stack_name}", "-p", "no:cacheprovider"]
+    start = time.perf_counter()
+    status = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=PYTEST_ENV)
+    seconds = time.perf_counter() - start
+    if status.returncode:
+        print(status.stdout[-2000:])
+    return seconds
+
+
 def forget_images():
     engine = Engine()
     for tag, _ in sorted(engine.images("igny8/"), key=lambda t: t[0].startswith("igny8/debian")):  # children before the base they are built on
@@ -60,19 +71,9 @@ def main():
     stack = Stack.create()
     try:
         figures["warm up (images cached)"] = (timed(stack.up), 3)
-        quick = [sys.executable, "-m", "pytest", "-q", "scenarios/test_quick_sync.py", f"--igny8-stack={stack.name}", "-p", "no:cacheprovider"]
-        start = time.perf_counter()
-        status = subprocess.run(quick, cwd=ROOT, capture_output=True, text=True, env=PYTEST_ENV)
-        figures["QUICK-SYNC-TEST, first run after up"] = (time.perf_counter() - start, 5)
-        if status.returncode:
-            print(status.stdout[-2000:])
+        figures["QUICK-SYNC-TEST, first run after up"] = (pytest_seconds("scenarios/test_quick_sync.py", stack.name), 5)
         if args.suite:
-            whole = [sys.executable, "-m", "pytest", "-q", "scenarios", f"--igny8-stack={stack.name}", "-p", "no:cacheprovider"]
-            start = time.perf_counter()
-            status = subprocess.run(whole, cwd=ROOT, capture_output=True, text=True, env=PYTEST_ENV)
-            figures["the whole suite on a running stack"] = (time.perf_counter() - start, 30)
-            if status.returncode:
-                print(status.stdout[-2000:])
+            figures["the whole suite on a running stack"] = (pytest_seconds("scenarios", stack.name), 30)
         ctx = stack_context(stack)
         assert ctx.wp and ctx.observer
         wp, observer, tenant = ctx.wp, ctx.observer, ctx.backend.integration_id

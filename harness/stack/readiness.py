@@ -34,11 +34,12 @@ class Probe:
     path: str
     ca: Path | None = None
 
-    def answers(self, session: requests.Session) -> bool:
+    def answer(self, session: requests.Session) -> str:
+        """"200" when ready; otherwise what came back instead (a status, or the error's kind)."""
         try:
-            return session.get(self.base + self.path, timeout=2, verify=str(self.ca) if self.ca else True, allow_redirects=False).status_code == 200
-        except requests.RequestException:
-            return False
+            return str(session.get(self.base + self.path, timeout=2, verify=str(self.ca) if self.ca else True, allow_redirects=False).status_code)
+        except requests.RequestException as exc:
+            return type(exc).__name__
 
     def warm(self, session: requests.Session) -> None:
         for path in WARM_UP_PATHS.get(self.service, ()):
@@ -53,13 +54,15 @@ def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: floa
     the service that exited or never answered."""
     start = time.monotonic()
     waiting = {p.service: p for p in probes}
+    last: dict[str, str] = {}
     took: dict[str, float] = {}
     last_state_check = 0.0
     with requests.Session() as session:
         session.trust_env = False  # a proxy in the environment must not stand between the host and its stack
         while waiting:
             for name, probe in list(waiting.items()):
-                if probe.answers(session):
+                last[name] = probe.answer(session)
+                if last[name] == "200":
                     took[name] = round(time.monotonic() - start, 2)
                     if warm:
                         probe.warm(session)
@@ -68,7 +71,8 @@ def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: floa
                 break
             now = time.monotonic()
             if now - start > timeout:
-                _explain(project, f"did not answer within {timeout:.0f} s", sorted(waiting))
+                answers = ", ".join(f"{n} {waiting[n].path} last answered {last[n]}" for n in sorted(waiting))
+                _explain(project, f"did not answer within {timeout:.0f} s ({answers})", sorted(waiting))
             if now - last_state_check > 1:  # asking Docker is costlier than asking the service
                 last_state_check = now
                 _fail_on_exited(project)
@@ -83,6 +87,8 @@ def _fail_on_exited(project: ComposeProject) -> None:
 
 
 def _explain(project: ComposeProject, what: str, services: list[str]) -> None:
-    logs = project.logs(services, tail="40")  # masked by the project
+    # The backend is reached through the proxy: its logs tell a proxy fault from a backend one.
+    shown = sorted({*services, "api"} if "backend" in services else set(services))
+    logs = project.logs(shown, tail="40")  # masked by the project
     raise NotReady(f"{project.name}: {', '.join(services)} {what}. Their last log lines:\n{logs}")
 
