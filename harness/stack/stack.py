@@ -100,7 +100,7 @@ class Stack:
         return Tenants(self.project)
 
     def up(self) -> Stack:
-        """Builds what is missing, starts every service and waits until all are healthy."""
+        """Builds what is missing, starts every service and waits until WordPress and the backend answer."""
         ensure_engine()
         with base_image.BUILDING:
             base_image.ensure("bookworm")
