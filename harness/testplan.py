@@ -67,7 +67,8 @@ def _reference_lane(totals: Totals, room_for_more: Callable[[], object]) -> int:
         reference_run = new_run_dir("reference")
         status = _suite(totals, "the conformance suite against the reference (scenarios/)", reference_run, reference)
         section("the self-test: the suite against each mutant (reference/mutants/)")
-        return status | selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more)
+        hunted = selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more)
+        return status | hunted
 
 
 def _other_builds_lane(totals: Totals) -> int:

@@ -7,7 +7,6 @@ a container that exits meanwhile ends the wait at once, with its logs."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,28 +33,31 @@ class Probe:
     path: str
     ca: Path | None = None
 
+    @property
+    def verify(self) -> str | bool:
+        return str(self.ca) if self.ca else True
+
     def answer(self, session: requests.Session) -> str:
-        """"200" when ready; otherwise what came back instead (a status, or the error's kind)."""
+        """The status it answered ("200" when ready), or the kind of error instead."""
         try:
-            return str(session.get(self.base + self.path, timeout=2, verify=str(self.ca) if self.ca else True, allow_redirects=False).status_code)
+            return str(session.get(self.base + self.path, timeout=2, verify=self.verify, allow_redirects=False).status_code)
         except requests.RequestException as exc:
             return type(exc).__name__
 
     def warm(self, session: requests.Session) -> None:
         for path in WARM_UP_PATHS.get(self.service, ()):
             try:
-                session.get(self.base + path, timeout=30, verify=str(self.ca) if self.ca else True)
+                session.get(self.base + path, timeout=30, verify=self.verify)
             except requests.RequestException:
                 pass  # warming is a courtesy: the probe already proved the service answers
 
 
-def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: float = 300, warm: bool = True) -> Mapping[str, float]:
-    """Returns, per probed service, the seconds it took to answer; raises NotReady with the logs of
-    the service that exited or never answered."""
+def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: float = 300) -> None:
+    """Returns when every probe answers 200; raises NotReady with the logs of the service that
+    exited or never answered."""
     start = time.monotonic()
     waiting = {p.service: p for p in probes}
     last: dict[str, str] = {}
-    took: dict[str, float] = {}
     last_state_check = 0.0
     with requests.Session() as session:
         session.trust_env = False  # a proxy in the environment must not stand between the host and its stack
@@ -63,9 +65,7 @@ def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: floa
             for name, probe in list(waiting.items()):
                 last[name] = probe.answer(session)
                 if last[name] == "200":
-                    took[name] = round(time.monotonic() - start, 2)
-                    if warm:
-                        probe.warm(session)
+                    probe.warm(session)
                     del waiting[name]
             if not waiting:
                 break
@@ -77,7 +77,6 @@ def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: floa
                 last_state_check = now
                 _fail_on_exited(project)
             time.sleep(POLL_SECONDS)
-    return took
 
 
 def _fail_on_exited(project: ComposeProject) -> None:
