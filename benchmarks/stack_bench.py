@@ -24,7 +24,6 @@ from harness.stack.config import ROOT
 from harness.stack.engine import Engine, ensure_engine
 from harness.stack.stack import Stack
 
-
 # As ./igny8 runs pytest: with bytecode caches (the machine may set PYTHONDONTWRITEBYTECODE).
 PYTEST_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
