@@ -40,8 +40,18 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """The conformance suite, writing every output (harness.outputs) into reports/<run-id>/."""
-    return run_and_report(RunOptions.from_args(args), extra=args.pytest_args)
+    """The conformance suite, writing every output (harness.outputs) into reports/<run-id>/; with
+    --matrix, once per cell and merged (harness.matrix)."""
+    run = RunOptions.from_args(args)
+    if run["matrix"]:
+        from .matrix import run_matrix
+        from .stack.engine import ensure_engine
+
+        ensure_engine()
+        status, merged = run_matrix(run["matrix"], run, args.pytest_args)
+        print(f"\nmerged:  {merged / 'report.html'}")
+        return status
+    return run_and_report(run, extra=args.pytest_args)
 
 
 def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Callable[[Path], None] | None = None) -> int:
@@ -66,7 +76,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from .stack.engine import ensure_engine
 
     ensure_engine()
-    return selftest(args.mutants or None, wp=args.wp, full=args.full, workers=args.workers)
+    return selftest(args.mutants or None, wp=args.wp, php=args.php, full=args.full, workers=args.workers)
 
 
 def cmd_mutant(args: argparse.Namespace) -> int:
@@ -92,7 +102,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     run = RunOptions.from_args(args)
     plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
-    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"])
+    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"])
     attach = args.name if args.name in Stack.known() else None
     with running_stack(wanted, attach=attach, keep=True, name=args.name) as stack:
         print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
@@ -168,6 +178,59 @@ def cmd_repro(args: argparse.Namespace) -> int:
     return repro.run(args.file, keep=run["keep"], stack_name=run["stack"])
 
 
+# ---- merging a matrix's runs and the release gate (issue #12) ----------------------------------
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Joins run folders (cells of a matrix, shards of a cell) into one results.json and report.html."""
+    import json
+
+    from .merge import default_out_dir, merge_runs
+    from .runner import REPORTS
+
+    path = merge_runs([Path(d) for d in args.runs], Path(args.out) if args.out else default_out_dir(REPORTS))
+    doc = json.loads(path.read_text())
+    print(f"merged {len(doc['cells'])} cell(s) from {len(doc['merged']['sources'])} run(s): {doc['merged']['verdict']}")
+    print(f"results: {path}")
+    print(f"report:  {path.parent / 'report.html'}")
+    return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    """May this build be released: one line, the reasons, exit 0 (yes) or 1 (no)."""
+    from . import gate
+    from .runner import REPORTS
+
+    folders = [Path(r) for r in args.runs] + ([gate.latest_merged(REPORTS)] if args.latest else [])
+    since = Path(args.since) if args.since else gate.last_green(REPORTS, excluding=folders) if args.since_last_green else None
+    decision = gate.decide(folders, since=since, baseline=Path(args.baseline) if args.baseline else None)
+    print(decision.answer())
+    for line in decision.why():
+        print(f"  {line}")
+    if args.since_last_green and since is None:
+        print("  (no earlier green merged run under reports/: nothing compared)")
+    for path in gate.write_summary(decision, Path(args.summary) if args.summary else None):
+        print(f"summary: {path}")
+    return 0 if decision.releasable else 1
+
+
+def add_matrix_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("merge", help="join run folders (a matrix's cells, a cell's shards) into one results.json and report.html")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="reports/<run-id>/ folders, from any machine")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: reports/<timestamp>-merged/)")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("gate", help="may this build be released? one line; exit 1 with the reasons when not")
+    p.add_argument("runs", nargs="*", metavar="RUN", help="run folders or merged folders")
+    p.add_argument("--latest", action="store_true", help="gate the newest reports/*-merged/ folder")
+    p.add_argument("--baseline", metavar="FILE", help="known failures (YAML): an expired entry blocks the release")
+    since = p.add_mutually_exclusive_group()
+    since.add_argument("--since", metavar="LAST_GREEN_RUN", help="a run or merged folder: what passed there must pass now, per cell")
+    since.add_argument("--since-last-green", action="store_true", help="--since the newest reports/*-merged/ folder whose verdict is PASS")
+    p.add_argument("--summary", metavar="FILE", help="write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)")
+    p.set_defaults(func=cmd_gate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="igny8", description="IGNY8 sync conformance harness")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -236,6 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test", help="run the harness's tests and the conformance scenarios")
     p.add_argument("--unit", action="store_true", help="only tests/ and the types (no Docker)")
     p.set_defaults(func=cmd_test, passthrough=True)
+
+    add_matrix_commands(sub)
     return parser
 
 

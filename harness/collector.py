@@ -26,45 +26,69 @@ class ResultCollector:
         self.config = config
         self.options = RunOptions.from_pytest(config)
         self.tests: dict[str, results.TestResult] = {}
+        self.evidence_seen: dict[str, int] = {}  # node id -> igny8_evidence properties already given to an attempt
         self.started = datetime.now(UTC).isoformat()
         self.t0 = time.monotonic()
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml's: it writes every user property it finds
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props: dict[str, Any] = dict(report.user_properties)
+        evidence: list[Any] = [value for key, value in report.user_properties if key == "igny8_evidence"]
         report.user_properties = [(k, v) for k, v in report.user_properties if k not in BULKY]
         title = report.nodeid.split("::")[-1]
         result = self.tests.setdefault(report.nodeid, results.TestResult(report.nodeid, title, props.get("igny8_requirements", [])))
         result.duration += report.duration
-        result.evidence = props.get("igny8_evidence", result.evidence)
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
         result.cases = props.get("igny8_cases", result.cases)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
             result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
+        attempt = self._attempt(result, report, evidence)
         outcome = _status(report, props)
-        # A later phase may only make a result worse (a teardown error spoils a pass).
-        if outcome is not None and (result.status in (results.NOT_RUN, results.PASS) or outcome != results.PASS):
-            result.status = outcome
+        # A later phase may only make an attempt worse (a teardown error spoils a pass).
+        if outcome is not None and (attempt["status"] in (results.NOT_RUN, results.PASS) or outcome != results.PASS):
+            attempt["status"] = outcome
             if outcome != results.PASS:
-                result.message = _message(report)
+                attempt["message"] = result.message = _message(report)
+        result.evidence = attempt["evidence"]
+        result.status = results.final_status(result.attempts)
+        if result.status == results.FLAKY:
+            result.message = _flaky_message(result.attempts)
         if getattr(report, "wasxfail", None) and report.when == "call":
             result.known = report.wasxfail
             if report.passed:
                 result.message = "passes now: its baseline entry can go"
 
+    def _attempt(self, result: results.TestResult, report: pytest.TestReport, evidence: list[Any]) -> dict[str, Any]:
+        """The attempt this report belongs to (pytest-rerunfailures numbers them from 0 in
+        report.rerun), given the evidence the igny8_evidence fixture kept. Its properties pile up
+        on the item over the attempts: the ones not seen in an earlier report are this attempt's."""
+        number = getattr(report, "rerun", 0) + 1
+        while len(result.attempts) < number:
+            result.attempts.append(results.attempt_record(len(result.attempts) + 1))
+        attempt = result.attempts[number - 1]
+        attempt["duration"] += report.duration
+        seen = self.evidence_seen.get(report.nodeid, 0)
+        if len(evidence) > seen:
+            attempt["evidence"] = evidence[-1]
+            self.evidence_seen[report.nodeid] = len(evidence)
+        return attempt
+
+    @pytest.hookimpl(trylast=True)  # after junitxml's: it writes junit.xml, which the junit output then amends
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if results.incomplete_checks(list(self.tests.values())) and not self.options["allow_incomplete"] and session.exitstatus == 0:
+        tests = list(self.tests.values())
+        if results.incomplete_checks(tests) and not self.options["allow_incomplete"] and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that could not make its checks is no pass
+        if any(t.status == results.FLAKY for t in tests) and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a flaky check is no pass (harness.results.verdict)
         if not self.options["report_dir"]:
             return
         from .pytest_plugin import MANIFEST
 
         run_dir = Path(self.options["report_dir"])
         system = running_system(run_dir)
-        tests = list(self.tests.values())
         for test in tests:
-            if test.status in (results.FAIL, results.ERROR):
+            if test.status in (results.FAIL, results.ERROR, results.FLAKY):
                 test.repro = f"./igny8 repro {shlex.quote(test.repro_file)}" if test.repro_file else self.repro_command(test.nodeid, system)
         claimed = self.config.stash[MANIFEST].capabilities
         run = {
@@ -82,6 +106,11 @@ class ResultCollector:
         outputs.write_all(doc, run_dir, self.options)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        flaky = [t for t in self.tests.values() if t.status == results.FLAKY]
+        if flaky:
+            terminalreporter.section(f"FLAKY: {len(flaky)} tests failed, then passed when re-run; the run fails", yellow=True)
+            for test in flaky:
+                terminalreporter.line(f"{test.nodeid}: {test.message}")
         missing = results.incomplete_checks(list(self.tests.values()))
         if not missing:
             return
@@ -117,11 +146,17 @@ def _status(report: pytest.TestReport, props: dict[str, Any]) -> str | None:
         return results.PASS if report.passed else results.FAIL  # a known failure is still a failure
     if report.skipped:
         return results.NOT_APPLICABLE if props.get(NOT_APPLICABLE_PROPERTY) else results.SKIPPED
+    failed = report.failed or report.outcome == "rerun"  # pytest-rerunfailures' outcome for a failure it runs again
     if report.when == "setup":
-        return results.ERROR if report.failed else None
+        return results.ERROR if failed else None
     if report.when == "call":
-        return results.PASS if report.passed else results.FAIL
-    return results.ERROR if report.failed else None
+        return results.FAIL if failed else results.PASS
+    return results.ERROR if failed else None
+
+
+def _flaky_message(attempts: list[dict[str, Any]]) -> str:
+    failed = [a for a in attempts if a["status"] in (results.FAIL, results.ERROR)]
+    return f"passed on attempt {len(attempts)} after {len(failed)} failed: {failed[-1]['message'] if failed else ''}"
 
 
 def _message(report: pytest.TestReport) -> str:

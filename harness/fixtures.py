@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from . import bystander
+from . import bystander, strategies
 from .bystander import Bystander
 from .checks import CheckContext
 from .clients.backend import BackendClient
@@ -71,7 +71,7 @@ def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8
     o = igny8_options
     if o["backend_url"]:
         pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
-    wanted = Wanted(o["wp"], o["plugin"], igny8_plugin_manifest.plugin_file if o["plugin"] else None, o["backend_image"])
+    wanted = Wanted(o["wp"], o["plugin"], igny8_plugin_manifest.plugin_file if o["plugin"] else None, o["backend_image"], o["php"])
     live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
     if not o["stack"]:
         with live():
@@ -108,6 +108,8 @@ def igny8_wp_session(igny8_stack: Stack) -> WordPressClient:
     client = WordPressClient.for_stack(igny8_stack)
     client.login()
     client.reset()
+    registered = client.state()["wordpress"]
+    strategies.note_registered([*registered["post_types"], *registered["taxonomies"]])  # this version's own
     return client
 
 
@@ -167,6 +169,7 @@ def igny8_stack_info(
         info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": manifest.name}
         info["versions"].update(state["versions"])
         info["urls"]["wordpress"] = stack.urls.wordpress
+        info["cell"] = stack.config.cell.record()
     if igny8_report_dir:
         (igny8_report_dir / f"stack-{target.name.replace(' ', '_').replace('/', '_')}.json").write_text(json.dumps(info, indent=2))
     return info
@@ -277,6 +280,9 @@ def igny8_evidence(request: pytest.FixtureRequest, igny8_report_dir: Path | None
         masked = list(request.getfixturevalue("igny8_backend_target").secret_values)
         masked += request.getfixturevalue("igny8_tenant").secrets
     folder = igny8_report_dir / "evidence" / _safe(request.node.nodeid) if igny8_report_dir else None
+    attempt = getattr(request.node, "execution_count", 1)  # pytest-rerunfailures counts a re-run test's attempts
+    if folder and attempt > 1:
+        folder = folder / f"attempt-{attempt}"  # every attempt's evidence is kept, not overwritten
     collected = Evidence(folder, masked)
     yield collected
     request.node.user_properties.append(("igny8_evidence", collected.items))

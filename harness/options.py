@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from .profiles import DEFAULT_PROFILE, PROFILES
-from .stack.config import DEFAULT_WORDPRESS, WORDPRESS_SUITES
+from .stack.config import DEFAULT_WORDPRESS, MATRICES, PHP, WORDPRESS
 
 PYTEST_PREFIX = "igny8_"
 
@@ -27,6 +27,7 @@ class Option:
     flag: bool = False  # a switch: present or not
     choices: Callable[[], Sequence[str]] | None = None
     metavar: str | None = None
+    type: Callable[[str], Any] | None = None  # argparse's: parses the command line's text
     commands: tuple[str, ...] = ("run",)  # the igny8 subcommands that offer it
     to_pytest: bool = True  # reaches the conformance run as --igny8-<name>
     in_repro: bool = True  # a non-default value is repeated in the repro command a failure prints
@@ -52,6 +53,8 @@ class Option:
         if self.flag:
             return {"action": "store_true", "help": self.help}
         kwargs: dict[str, Any] = {"default": self.default, "help": self.help, "metavar": self.metavar}
+        if self.type:
+            kwargs["type"] = self.type
         if self.choices:
             kwargs["choices"] = sorted(self.choices())
             kwargs.pop("metavar")
@@ -63,7 +66,16 @@ STACK_COMMANDS = ("run", "up")
 OPTIONS: tuple[Option, ...] = (
     # wp, plugin, backend_image: None is the default for a new stack (harness/stack/config.py); on an
     # attached stack (--stack), only what is given is put in place.
-    Option("wp", f"WordPress version (default {DEFAULT_WORDPRESS})", choices=lambda: list(WORDPRESS_SUITES), commands=(*STACK_COMMANDS, "selftest")),
+    Option("wp", f"WordPress version (default {DEFAULT_WORDPRESS})", choices=lambda: list(WORDPRESS), commands=(*STACK_COMMANDS, "selftest")),
+    Option("php", "PHP version (default: the one Debian packages with that WordPress)", choices=lambda: list(PHP), commands=(*STACK_COMMANDS, "selftest")),
+    Option(
+        "matrix",
+        "run the suite once per cell of this set (harness/stack/config.py MATRICES), then merge",
+        metavar="SET",
+        commands=("run",),
+        to_pytest=False,
+        choices=lambda: list(MATRICES),
+    ),
     Option("plugin", "the plugin directory to test (default: the reference plugin)", metavar="DIR", commands=STACK_COMMANDS),
     Option("backend_image", "a backend image to run instead of the reference one", metavar="IMAGE", commands=STACK_COMMANDS),
     Option("stack", "attach to this running stack instead of making one", metavar="NAME", commands=("run", "repro"), in_repro=False),
@@ -78,6 +90,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("backend_ca", "with --backend-url: the CA its certificate chains to (default: the system's)", metavar="FILE"),
     Option("backend_dsn", "with --backend-url: its PostgreSQL, to check what it stores", metavar="DSN", secret=True),
     Option("backend_observer", "the backend's observer file (spec/CONTRACT.md 2.2; default: the reference's, for the reference image)", metavar="FILE"),
+    Option("reruns", "re-run a failing test up to N times on a fresh reset; one that then passes is FLAKY", 2, metavar="N", type=int),
+    Option("no_rerun", "never re-run a failing test", flag=True),
     Option("allow_incomplete", "exit 0 even when checks could not be made (no observer, no seed command)", flag=True),
     Option("no_allure_html", "skip the Allure 3 HTML report (needs Node)", flag=True, in_repro=False),
     Option("report_dir", "write results.json, evidence and every report here", metavar="DIR", commands=(), in_repro=False),

@@ -20,7 +20,7 @@ class Profile:
 
 PROFILES = {
     "quick": Profile("quick", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12),
-    "thorough": Profile("thorough", wp_examples=60, api_examples=500, stateful_examples=15, stateful_steps=40),
+    "thorough": Profile("thorough", wp_examples=60, api_examples=1000, stateful_examples=15, stateful_steps=40),
     "kill": Profile("kill", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12, shrink=False),
 }
 DEFAULT_PROFILE = "quick"

@@ -1,10 +1,12 @@
 """The pytest plugin (entry point `igny8`): its options (from harness.options), the requirement
-marker and what collection does with it, Allure's labels, and the wiring of the fixtures
-(harness.fixtures), the result collector and the outputs. Kept thin."""
+marker and what collection does with it, Allure's labels, which failures are re-run, and the wiring
+of the fixtures (harness.fixtures), the result collector and the outputs. Kept thin."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import allure
 import pytest
@@ -97,6 +99,72 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xfail(reason=f"known failure until {entry.expires}: {entry.reason} ({entry.bug})", strict=False))
 
 
+# ---- re-running a failure (pytest-rerunfailures): one that then passes is FLAKY (harness.results) ----
+#
+# Only the conformance tests (those that name a requirement) are re-run, and only as the run's options
+# say: --igny8-reruns, none with --igny8-no-rerun (or --pdb, where a person wants the first failure).
+# Each attempt sets up its function-scoped fixtures afresh, so the per-test resets (igny8_fresh_site,
+# igny8_fresh_backend, connected_site, ...) run again before every attempt.
+#
+# Property-based and stateful tests are re-run too: a deterministic failure fails again (Hypothesis
+# replays the failing example from its database first, and the run's seed makes the same examples),
+# and one that does not reproduce is worth knowing as FLAKY, not as a FAIL with Hypothesis's "Flaky".
+#
+# Not re-run, so a failure is FAIL at once:
+# - a test that uses a fixture the suite defines with a wider scope than the test (test_quick_sync's
+#   `connected`, test_scale's `large_site`): its state was built once for the module and the tests
+#   before it built on it in order; a re-run would start from what the failed attempt left, not
+#   from a fresh reset, and a pass there would prove nothing;
+# - a test whose setup broke in a fixture shared beyond it (the stack, a session's client):
+#   pytest-rerunfailures drops a broken fixture's cached error, so every attempt of every later
+#   test would build the stack again; one ERROR per test, as without re-runs, is the honest answer;
+# - a known failure (baseline, xfail) and a test that does not apply (skip): neither failed.
+
+
+def _reruns(config: pytest.Config) -> int | None:
+    """How many times a failing conformance test is re-run; None leaves pytest-rerunfailures alone."""
+    if not config.pluginmanager.hasplugin("rerunfailures"):
+        return None  # -p no:rerunfailures: nothing to wire
+    if config.getoption("igny8_no_rerun") or config.getoption("usepdb"):
+        return 0
+    return max(0, int(config.getoption("igny8_reruns")))
+
+
+def _fixtures(item: pytest.Item) -> list[pytest.FixtureDef[Any]]:
+    """Every fixture definition in the item's closure."""
+    info = getattr(item, "_fixtureinfo", None)  # pytest's own; pytest-rerunfailures reads it too
+    return [fixture for chain in (info.name2fixturedefs.values() if info is not None else ()) for fixture in chain]
+
+
+def shares_state(item: pytest.Item) -> bool:
+    """The test uses state the suite built once for several tests: a fixture wider than the test
+    that the suite defines (a conftest or a test module: a non-empty baseid), not a plugin (the
+    harness's session clients, which the per-test resets put right; pytest-django's class-scoped one)."""
+    return any(fixture.scope != "function" and fixture.baseid for fixture in _fixtures(item))
+
+
+def _shared_fixture_broke(item: pytest.Item) -> bool:
+    """A fixture wider than the test holds an error (pytest raises it again for every later test)."""
+    return any(fixture.scope != "function" and fixture.cached_result is not None and fixture.cached_result[2] is not None for fixture in _fixtures(item))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-rerunfailures' reads the count; after -k and -m chose (the marker is a keyword)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    reruns = _reruns(item.config)
+    if reruns is not None and requirement_ids(item):
+        item.add_marker(pytest.mark.flaky(reruns=0 if shares_state(item) else reruns), append=False)  # first: it overrides a test's own
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "setup" and report.failed and item.config.pluginmanager.hasplugin("rerunfailures") and _shared_fixture_broke(item):
+        # reruns=0 keeps pytest-rerunfailures from dropping the cached error at teardown; condition=False
+        # from starting another attempt (it took the count before this attempt began).
+        item.add_marker(pytest.mark.flaky(reruns=0, condition=False), append=False)
+    return report
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Allure: the protocol as epic, the requirement's area as feature, its title as story, the IDs as
     labels (several tests share a requirement: it is not the test's identity). Parameters are shown
@@ -109,6 +177,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             allure.dynamic.feature(f"{reqs[rid].area} — {areas[reqs[rid].area]}")
             allure.dynamic.story(f"{rid} {reqs[rid].title}")
             allure.dynamic.label("requirement", rid)
+    allure.dynamic.label("igny8_id", item.nodeid)  # how the allure-results output finds a FLAKY test's results
     callspec = getattr(item, "callspec", None)
     if callspec is not None:
         for name, value in callspec.params.items():

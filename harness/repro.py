@@ -30,9 +30,14 @@ def load(path: str | Path) -> dict[str, Any]:
 def wanted_from(doc: dict[str, Any]) -> Wanted:
     """The builds the recorded run tested, read from what its stack said it ran."""
     system = doc.get("system", {})
-    version = system.get("versions", {}).get("wordpress")
+    versions = system.get("versions", {})
+
+    def minor(name: str) -> str | None:
+        return ".".join(versions[name].split(".")[:2]) if versions.get(name) else None
+
     return Wanted(
-        wordpress=".".join(version.split(".")[:2]) if version else None,
+        wordpress=minor("wordpress"),
+        php=minor("php"),
         plugin_dir=system.get("plugin", {}).get("dir"),
         plugin_file=Path(system.get("plugin", {}).get("file", "")).name or None,
         backend_image=system.get("backend", {}).get("image"),

@@ -14,9 +14,10 @@ from . import spec
 from .cases import KINDS, POSITIVE
 
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
+FLAKY = "FLAKY"  # failed, then passed when re-run on a fresh reset: never a pass
 INCOMPLETE = "INCOMPLETE"
 # The worst status among a requirement's tests wins.
-SEVERITY = [FAIL, ERROR, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
+SEVERITY = [FAIL, ERROR, FLAKY, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
 
 
 @dataclass
@@ -35,6 +36,23 @@ class TestResult:
     repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
     incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
     cases: dict[str, str] = field(default_factory=dict)  # requirement id -> positive | negative (harness.cases)
+    # Every run of the test, in order (more than one when a failure was re-run): each attempt's
+    # status, duration, message and evidence, so that the failures behind a FLAKY stay visible.
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def attempt_record(number: int) -> dict[str, Any]:
+    """One attempt of a test, before its reports arrive."""
+    return {"attempt": number, "status": NOT_RUN, "duration": 0.0, "message": "", "evidence": []}
+
+
+def final_status(attempts: Sequence[dict[str, Any]]) -> str:
+    """A test's status from its attempts: the last one's, except that a test that failed and then
+    did not fail on a re-run is FLAKY. A failure is re-run only when it is a FAIL or an ERROR."""
+    if not attempts:
+        return NOT_RUN
+    last = str(attempts[-1]["status"])
+    return FLAKY if len(attempts) > 1 and last not in (FAIL, ERROR) else last
 
 
 def requirement_status(test_statuses: Sequence[str], applicable: bool = True) -> str:
@@ -67,8 +85,12 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
 def verdict(rows: Sequence[dict[str, Any]], tests: Sequence[TestResult]) -> str:
     """FAIL on any new failure; PASS only when every MUST requirement passed (or does not apply)
     and nothing failed but known failures; INCOMPLETE otherwise: a subset was run, or the run
-    could not make some checks (no observer, say)."""
-    if any(t.status in (FAIL, ERROR) and not t.known for t in tests):
+    could not make some checks (no observer, say).
+
+    A FLAKY test fails the run too: its check was made, and on a fresh reset it once saw the
+    requirement broken. A requirement must hold every time (a sync protocol's flake is as often a
+    real race as a noisy test), and INCOMPLETE would say "not checked", which is not so."""
+    if any(t.status in (FAIL, ERROR, FLAKY) and not t.known for t in tests):
         return FAIL
     if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows) or any(t.known or t.incomplete for t in tests):
         return INCOMPLETE

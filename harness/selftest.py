@@ -66,6 +66,7 @@ def _ran_what_was_named(run_dir: Path, plugin_dir: Path, backend_image: str) -> 
 def selftest(
     names: Sequence[str] | None = None,
     wp: str | None = None,
+    php: str | None = None,
     full: bool = False,
     on_result: Callable[[list[dict[str, Any]]], None] | None = None,
     stack_name: str | None = None,
@@ -79,10 +80,10 @@ def selftest(
     `room_for_more` blocks until the machine has room for them (`igny8 test`: its other lane is done)."""
     chosen = mutants_module.load_all(names)
     out = new_run_dir("selftest")
-    base = RunOptions({"wp": wp, "no_allure_html": True})
+    base = RunOptions({"wp": wp, "php": php, "no_allure_html": True})
     results: list[MutantResult] = []
     runs: list[Path] = []
-    with running_stack(Wanted(wordpress=wp), attach=stack_name) as stack:
+    with running_stack(Wanted(wordpress=wp, php=php), attach=stack_name) as stack:
         if reference is None:
             reference = out / "reference"
             with step("the whole suite on the reference: it must pass before any mutant counts"):
@@ -104,7 +105,7 @@ def selftest(
                 room_for_more()
             if not waiting:
                 return
-            with running_stack(Wanted(wordpress=wp)) as extra:
+            with running_stack(Wanted(wordpress=wp, php=php)) as extra:
                 smoke = out / f"reference-{extra.name}"
                 run_suite(smoke, base.replace(stack=extra.name), ["-q", "--tb=line", "scenarios/test_quick_sync.py"], quiet=True)
                 if any(t["status"] != "PASS" for t in load(smoke)["tests"]):
@@ -127,7 +128,8 @@ def _run_mutant(mutant: mutants_module.Mutant, on_stack: RunOptions, out: Path, 
     else:
         plugin_dir, image = REFERENCE_PLUGIN, mutants_module.build_backend(mutant)
     # Named on the command line, with --stack: the run itself puts the mutant in place.
-    named = on_stack.replace(plugin=str(plugin_dir), backend_image=image, backend_observer=str(REFERENCE_OBSERVER))
+    # A mutant's failure is the bug it plants: re-running it on a fresh reset only costs time.
+    named = on_stack.replace(plugin=str(plugin_dir), backend_image=image, backend_observer=str(REFERENCE_OBSERVER), no_rerun=True)
     result = MutantResult(mutant.name, mutant.side, mutant.kills, [], None)
     try:
         _hunt(mutant, result, named, plugin_dir, image, out, full, runs)

@@ -1,8 +1,10 @@
 """What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests and the
-harness's types; then two lanes at once. One: the conformance suite against the reference, then the
-self-test on the same stack. The other: the suite against a plugin written from spec/ alone, a
-backend-only run without an observer (which must not pass), and the suite against a backend with
-other table names (through its observer); then a stack of its own joins the mutant hunt."""
+harness's types; then two lanes at once. One: the conformance suite against the reference on the
+newest matrix cell, then the self-test on the same stack. The other: the suite against a plugin
+written from spec/ alone, a backend-only run without an observer (which must not pass), the suite
+against a backend with other table names (through its observer), and the reference on the oldest
+cell; then a stack of its own joins the mutant hunt. Last, the two reference cells are merged into
+one report and put to the release gate."""
 
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ from .outputs.report_html import load
 from .runner import ROOT, new_run_dir, run_suite
 from .selftest import selftest
 from .stack import backend_image
-from .stack.config import REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN
-from .stack.stack import running_stack
+from .stack.config import MATRICES, REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, Cell
+from .stack.stack import Wanted, running_stack
 from .totals import Totals
 
 ALT_PLUGIN = ROOT / "reference" / "igny8-wp-plugin-alt"
@@ -54,24 +56,26 @@ def conformance(totals: Totals) -> int:
     the reference and then the self-test in one; the other builds in the other, whose stack joins
     the mutant hunt when it is done."""
     other_builds_done = threading.Event()
+    newest, oldest = MATRICES["edges"][-1], MATRICES["edges"][0]
+    cells = {cell.name: new_run_dir(f"reference-{cell.name}") for cell in (newest, oldest)}
     with ThreadPoolExecutor(2) as lanes:
-        other = lanes.submit(_other_builds_lane, totals)
+        other = lanes.submit(_other_builds_lane, totals, oldest, cells[oldest.name])
         other.add_done_callback(lambda _: other_builds_done.set())  # also when it fails: never a deadlock
-        reference = lanes.submit(_reference_lane, totals, other_builds_done.wait)
-        return reference.result() | other.result()
+        reference = lanes.submit(_reference_lane, totals, newest, cells[newest.name], other_builds_done.wait)
+        status = reference.result() | other.result()
+    return status | _gate_edges(totals, list(cells.values()))
 
 
-def _reference_lane(totals: Totals, room_for_more: Callable[[], object]) -> int:
-    with running_stack() as stack:
+def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, room_for_more: Callable[[], object]) -> int:
+    with running_stack(Wanted(wordpress=cell.wordpress, php=cell.php)) as stack:
         reference = RunOptions({"stack": stack.name, "plugin": str(REFERENCE_PLUGIN), "backend_image": REFERENCE_BACKEND_IMAGE})
-        reference_run = new_run_dir("reference")
-        status = _suite(totals, "the conformance suite against the reference (scenarios/)", reference_run, reference)
+        status = _suite(totals, f"the conformance suite against the reference on {cell.name} (scenarios/)", reference_run, reference)
         section("the self-test: the suite against each mutant (reference/mutants/)")
         hunted = selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more)
         return status | hunted
 
 
-def _other_builds_lane(totals: Totals) -> int:
+def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
     with running_stack() as stack:
         on_stack = RunOptions({"stack": stack.name, "no_allure_html": True})
         title = f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
@@ -81,7 +85,9 @@ def _other_builds_lane(totals: Totals) -> int:
     image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
     renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
     title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
-    return status | _suite(totals, title, new_run_dir("renamed-tables"), renamed)
+    status |= _suite(totals, title, new_run_dir("renamed-tables"), renamed)
+    oldest_options = RunOptions({"wp": oldest.wordpress, "php": oldest.php, "no_allure_html": True})
+    return status | _suite(totals, f"the conformance suite against the reference on {oldest.name}, the oldest cell", oldest_run, oldest_options)
 
 
 def _suite(totals: Totals, title: str, run_dir: Path, options: RunOptions) -> int:
@@ -118,3 +124,22 @@ def _incomplete_without_observer(url: str, ca: Path, key: str, totals: Totals) -
     print(f"exit {status}, verdict {doc['run']['verdict']}, incomplete: {', '.join(sorted(reasons))} -> {'as it must' if ok else 'WRONG'}")
     totals.add_check("backend-only run without an observer is INCOMPLETE and fails", ok)
     return 0 if ok else 1
+
+
+def _gate_edges(totals: Totals, runs: Sequence[Path]) -> int:
+    """The oldest and newest cells in one report, and the release gate's answer on them: the same
+    commands a nightly run ends with (ci/)."""
+    from .gate import gate
+    from .merge import merge_runs
+
+    section("the oldest and newest cells merged, and the release gate on them")
+    try:
+        merged = merge_runs(runs, new_run_dir("edges-merged")).parent
+        decision = gate([merged], summary=merged / "summary.md")
+    except ValueError as exc:  # a cell wrote no results: its lane has said why
+        print(f"no gate: {exc}", flush=True)
+        totals.add_check("release gate on the oldest and newest cells", False)
+        return 1
+    print(decision.answer(), *(f"  {line}" for line in decision.why()), f"report: {merged / 'report.html'}", sep="\n", flush=True)
+    totals.add_check("release gate on the oldest and newest cells", decision.releasable)
+    return 0 if decision.releasable else 1

@@ -40,7 +40,7 @@ class Totals:
             self._count(0, 1)
             return
         statuses = [t["status"] for t in json.loads(path.read_text())["tests"]]
-        self._count(statuses.count("PASS"), sum(statuses.count(s) for s in ("FAIL", "ERROR", "NOT RUN")))
+        self._count(statuses.count("PASS"), sum(statuses.count(s) for s in ("FAIL", "ERROR", "FLAKY", "NOT RUN")))  # FLAKY is no pass
 
     def add_mutants(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)

@@ -67,5 +67,33 @@ def test_an_attached_stack_refuses_another_wordpress_before_touching_docker(tmp_
     from harness.stack.stack import Stack, Wanted, _put_in_place
 
     stack = Stack("igny8-test", StackConfig(wordpress="6.1"), Secrets(), Ports(1, 2, 3), "host:1")
-    with pytest.raises(ValueError, match="runs WordPress 6.1, not 6.8"):
+    with pytest.raises(ValueError, match="runs wp6.1-php8.2, not wp6.8-php8.4"):
         _put_in_place(stack, Wanted(wordpress="6.8"), nullcontext)
+    with pytest.raises(ValueError, match="runs wp6.1-php8.2, not wp6.1-php7.4"):
+        _put_in_place(stack, Wanted(php="7.4"), nullcontext)
+
+
+@pytest.mark.parametrize(
+    ("wordpress", "php", "refusal"),
+    [("5.7", "8.4", "WordPress 5.7 supports PHP 5.6 to 8.0, not 8.4"), ("4.9", None, "not offered"), ("6.8", "5.3", "PHP '5.3' is not offered")],
+)
+def test_a_pair_wordpress_does_not_support_is_refused_before_any_build(wordpress, php, refusal):
+    from harness.stack.config import StackConfig
+
+    with pytest.raises(ValueError, match=refusal):
+        StackConfig(wordpress=wordpress, php=php or "")
+
+
+def test_every_matrix_cell_is_a_supported_pair():
+    from harness.stack.config import MATRICES, StackConfig
+
+    for cells in MATRICES.values():
+        for cell in cells:
+            assert StackConfig(cell.wordpress, cell.php).cell == cell
+
+
+def test_the_nightly_profile_sends_at_least_a_thousand_invalid_payloads():
+    """Issue #12: the thorough profile checks the state unchanged after each of ≥ 1,000 invalid payloads."""
+    from harness.profiles import PROFILES
+
+    assert PROFILES["thorough"].api_examples >= 1000

@@ -1,5 +1,6 @@
-"""allure-results/: allure-pytest writes each test's result (turned on here); at the end, the files
-Allure reads beside them: environment, executor and categories."""
+"""allure-results/: allure-pytest writes each test's result (turned on here), one per attempt of a
+re-run test (Allure shows the earlier ones as its retries); at the end, a FLAKY test's last result
+is marked, and the files Allure reads beside them are written: environment, executor and categories."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from .. import results
 from ..options import RunOptions
 from .base import FileOutput
 
@@ -37,13 +39,31 @@ class AllureResults(FileOutput):
         (allure_dir / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in environment.items() if v))
         executor = {"name": "igny8 conformance harness", "type": "igny8", "buildName": run["id"], "reportName": f"IGNY8 conformance {run['id']}"}
         (allure_dir / "executor.json").write_text(json.dumps(executor, indent=2))
-        categories = [
+        mark_flaky(allure_dir, doc["tests"])
+        categories = [  # the first that matches is a result's category: FLAKY before "Setup broke"
+            {"name": "Flaky (failed, then passed when re-run)", "matchedStatuses": ["broken"], "flaky": True},
             {"name": "Known failures (baseline)", "matchedStatuses": ["skipped"], "messageRegex": ".*known failure.*"},
             {"name": "Not applicable (capability not claimed)", "matchedStatuses": ["skipped"], "messageRegex": ".*NOT APPLICABLE.*"},
             {"name": "Setup broke (ERROR)", "matchedStatuses": ["broken"]},
             {"name": "Conformance failures", "matchedStatuses": ["failed"]},
         ]
         (allure_dir / "categories.json").write_text(json.dumps(categories, indent=2))
+
+
+def mark_flaky(allure_dir: Path, tests: list[dict[str, Any]]) -> None:
+    """allure-pytest has no notion of a re-run: a FLAKY test's last attempt is a plain "passed".
+    Make it "broken" (no pass, as in the run's verdict) and flaky (Allure's own mark and count),
+    saying why; the failed attempts stay beside it as its retries."""
+    flaky = {t["nodeid"]: t for t in tests if t["status"] == results.FLAKY}
+    if not flaky:
+        return
+    for path in allure_dir.glob("*-result.json"):
+        result = json.loads(path.read_text())
+        nodeid = next((label["value"] for label in result.get("labels", []) if label.get("name") == "igny8_id"), None)
+        if nodeid in flaky and result.get("status") == "passed":
+            result["status"] = "broken"
+            result["statusDetails"] = {**result.get("statusDetails", {}), "flaky": True, "message": f"FLAKY: {flaky[nodeid]['message']}"}
+            path.write_text(json.dumps(result, ensure_ascii=False))
 
 
 OUTPUT = AllureResults()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ STATUS_CLASS = {
     results.PASS: "pass",
     results.FAIL: "fail",
     results.ERROR: "error",
+    results.FLAKY: "flaky",
     results.SKIPPED: "skip",
     results.NOT_APPLICABLE: "na",
     results.NOT_RUN: "notrun",
@@ -45,17 +47,46 @@ def _content(entry: dict[str, Any], limit: int = 20000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 
+# A test ran in a run when it got this far: a skip or a NOT APPLICABLE did not run it.
+RAN = {results.PASS, results.FAIL, results.ERROR, results.FLAKY}
+
+
 def history(runs_root: Path, limit: int = 30) -> list[dict[str, Any]]:
-    """Requirement counts per status of the runs in one folder, oldest first, for the chart."""
+    """The runs in one folder, oldest first: each one's requirement counts per status, for the
+    chart, and the tests it ran and those that were FLAKY, for the flake rates."""
     points = []
     for results_file in runs_root.glob("*/results.json"):
         try:
             doc = json.loads(results_file.read_text())
         except (OSError, ValueError):
             continue  # a run that died while writing: not a point
+        if "run" not in doc:
+            continue  # a merged folder (harness.merge): many runs, not one point
         tally = {s: sum(1 for r in doc["requirements"] if r["status"] == s) for s in STATUS_CLASS}
-        points.append({"id": doc["run"]["id"], "started": doc["run"]["started"], "verdict": doc["run"]["verdict"], "counts": tally})
+        tests = doc.get("tests", [])
+        points.append(
+            {
+                "id": doc["run"]["id"],
+                "started": doc["run"]["started"],
+                "verdict": doc["run"]["verdict"],
+                "counts": tally,
+                "ran": sorted(t["nodeid"] for t in tests if t["status"] in RAN),
+                "flaky": sorted(t["nodeid"] for t in tests if t["status"] == results.FLAKY),
+            }
+        )
     return sorted(points, key=lambda p: p["started"])[-limit:]
+
+
+def flake_rates(points: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each test that was FLAKY in any of these runs: in how many of the runs that ran it it was
+    FLAKY (flaky runs / runs that ran it), the flakiest first."""
+    ran: Counter[str] = Counter()
+    flaky: Counter[str] = Counter()
+    for point in points:
+        ran.update(point.get("ran", []))
+        flaky.update(point.get("flaky", []))
+    rows = [{"nodeid": nodeid, "flaky": n, "runs": ran[nodeid], "rate": n / max(ran[nodeid], n)} for nodeid, n in flaky.items()]
+    return sorted(rows, key=lambda row: (-row["rate"], row["nodeid"]))
 
 
 def load(run_dir: Path | str) -> dict[str, Any]:
@@ -71,7 +102,8 @@ def render_html(path: Path, docs: Sequence[dict[str, Any]], runs_root: Path | No
     counts = [{s: sum(1 for t in d["tests"] if t["status"] == s) for s in STATUS_CLASS} for d in docs]
     points = history(runs_root or path.parent.parent)
     template = _environment(path.parent).get_template("report.html.j2")
-    path.write_text(template.render(docs=docs, areas=spec.areas(), counts=counts, statuses=list(STATUS_CLASS), history=points))
+    page = template.render(docs=docs, areas=spec.areas(), counts=counts, statuses=list(STATUS_CLASS), history=points, flake_rates=flake_rates(points))
+    path.write_text(page)
     return path
 
 

@@ -63,6 +63,9 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_BASE_IMAGE": base_image.name("bookworm"),
         "IGNY8_WP_BASE_IMAGE": base_image.name(config.suite),
         "IGNY8_WP_SUITE": config.suite,
+        "IGNY8_WP_CELL": config.cell.name,
+        # Another suite's WordPress is unpacked onto this suite's PHP; "" installs the suite's own.
+        "IGNY8_WORDPRESS_SUITE": "" if config.wordpress_suite == config.suite else config.wordpress_suite,
         "IGNY8_PLUGIN_DIR": str(state_dir / PLUGIN_COPY),
         "IGNY8_BACKEND_IMAGE": config.backend_image,
         "IGNY8_TLS_DIR": str(state_dir / "tls"),

@@ -13,9 +13,72 @@ REFERENCE_BACKEND_IMAGE = "igny8/backend:reference"
 PLUGIN_MAIN_FILE = "igny8-wp-plugin.php"  # the handbook's name for this plugin (README, spec/)
 LABEL = "com.igny8.harness"  # on every container, network and volume the harness makes
 
-# WordPress version -> the Debian suite that packages it (ENVIRONMENT.md). The first is the default.
-WORDPRESS_SUITES = {"6.1": "bookworm", "6.8": "trixie"}
-DEFAULT_WORDPRESS = next(iter(WORDPRESS_SUITES))
+
+@dataclass(frozen=True)
+class WordPressRelease:
+    suite: str  # the Debian suite whose `wordpress` package it is
+    php_min: str  # the PHP range this WordPress supports (make.wordpress.org's compatibility table)
+    php_max: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One column of the matrix: a WordPress on a PHP (MariaDB follows the PHP's Debian suite)."""
+
+    wordpress: str
+    php: str
+    allowed_to_fail: bool = False  # its failures are reported; `igny8 gate` ignores them
+
+    @property
+    def name(self) -> str:
+        return f"wp{self.wordpress}-php{self.php}"
+
+    def record(self) -> dict[str, object]:
+        """How a run names its cell in results.json (run.system.cell), for the merge and the gate."""
+        return {"name": self.name, "wordpress": self.wordpress, "php": self.php, "allowed_to_fail": self.allowed_to_fail}
+
+
+# The versions on offer, from Debian's mirrors (ENVIRONMENT.md). Adding a version is a line here.
+WORDPRESS = {
+    "5.7": WordPressRelease("bullseye", "5.6", "8.0"),
+    "6.1": WordPressRelease("bookworm", "5.6", "8.2"),
+    "6.8": WordPressRelease("trixie", "7.2", "8.4"),
+    "7.1": WordPressRelease("sid", "7.4", "8.5"),
+}
+PHP = {"7.4": "bullseye", "8.2": "bookworm", "8.4": "trixie"}  # PHP version -> the suite it and MariaDB come from
+# Where a WordPress's own suite also has its PHP, the pair is Debian's own; any other pair
+# unpacks that WordPress onto the other suite's PHP (wordpress-stack/wordpress/Dockerfile).
+NATIVE_PHP = {"5.7": "7.4", "6.1": "8.2", "6.8": "8.4", "7.1": "8.4"}
+DEFAULT_WORDPRESS = "7.1"  # the newest obtainable
+
+MATRICES = {
+    "all": (Cell("5.7", "7.4"), Cell("6.1", "8.2"), Cell("6.8", "8.4"), Cell("7.1", "8.4"), Cell("6.8", "7.4"), Cell("7.1", "8.2")),
+    "native": (Cell("5.7", "7.4"), Cell("6.1", "8.2"), Cell("6.8", "8.4"), Cell("7.1", "8.4")),
+    "edges": (Cell("5.7", "7.4"), Cell("7.1", "8.4")),  # the oldest and the newest: what `igny8 test` runs
+}
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def find_cell(wordpress: str | None = None, php: str | None = None) -> Cell:
+    """The cell for these versions (None: the default WordPress, its own PHP); an unsupported pair
+    is refused here, before anything is built."""
+    wordpress = wordpress or DEFAULT_WORDPRESS
+    if wordpress not in WORDPRESS:
+        raise ValueError(f"WordPress {wordpress!r} is not offered; choose one of {', '.join(WORDPRESS)}")
+    php = php or NATIVE_PHP[wordpress]
+    if php not in PHP:
+        raise ValueError(f"PHP {php!r} is not offered; choose one of {', '.join(PHP)}")
+    release = WORDPRESS[wordpress]
+    if not _version(release.php_min) <= _version(php) <= _version(release.php_max):
+        raise ValueError(f"WordPress {wordpress} supports PHP {release.php_min} to {release.php_max}, not {php}")
+    for known in MATRICES["all"]:
+        if (known.wordpress, known.php) == (wordpress, php):
+            return known
+    return Cell(wordpress, php)
+
 
 # The plugin's request timeout in the stack (FAIL-2): shorter than the plugin's default 10 s so
 # that the hung-backend scenario costs seconds, not tens of them.
@@ -27,26 +90,35 @@ class StackConfig:
     """What a stack runs. None in a field means the default (the reference, the default WordPress)."""
 
     wordpress: str = DEFAULT_WORDPRESS
+    php: str = ""  # "": the PHP Debian packages with that WordPress
     plugin_dir: str = str(REFERENCE_PLUGIN)
     backend_image: str = REFERENCE_BACKEND_IMAGE
     plugin_file: str = PLUGIN_MAIN_FILE  # the plugin's main file, from its manifest
     keep: bool = False
 
     def __post_init__(self) -> None:
-        self.wordpress = self.wordpress or DEFAULT_WORDPRESS
+        chosen = find_cell(self.wordpress, self.php)  # refuses a pair WordPress does not support
+        self.wordpress, self.php = chosen.wordpress, chosen.php
         self.plugin_dir = self.plugin_dir or str(REFERENCE_PLUGIN)
         self.backend_image = self.backend_image or REFERENCE_BACKEND_IMAGE
         self.plugin_file = self.plugin_file or PLUGIN_MAIN_FILE
-        if self.wordpress not in WORDPRESS_SUITES:
-            raise ValueError(f"WordPress {self.wordpress!r} is not offered; choose one of {', '.join(WORDPRESS_SUITES)}")
         plugin = Path(self.plugin_dir)
         if not (plugin / self.plugin_file).is_file():
             raise ValueError(f"{plugin} is not a plugin directory: it has no {self.plugin_file} (its manifest's plugin_file)")
         self.plugin_dir = str(plugin.resolve())
 
     @property
+    def cell(self) -> Cell:
+        return find_cell(self.wordpress, self.php)
+
+    @property
     def suite(self) -> str:
-        return WORDPRESS_SUITES[self.wordpress]
+        """The Debian suite of the WordPress image's base: PHP, Apache and MariaDB come from it."""
+        return PHP[self.php]
+
+    @property
+    def wordpress_suite(self) -> str:
+        return WORDPRESS[self.wordpress].suite
 
     @property
     def builds_backend(self) -> bool:

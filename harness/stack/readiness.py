@@ -90,4 +90,3 @@ def _explain(project: ComposeProject, what: str, services: list[str]) -> None:
     shown = sorted({*services, "api"} if "backend" in services else set(services))
     logs = project.logs(shown, tail="40")  # masked by the project
     raise NotReady(f"{project.name}: {', '.join(services)} {what}. Their last log lines:\n{logs}")
-

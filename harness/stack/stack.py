@@ -19,7 +19,7 @@ from pathlib import Path
 from ..progress import say, step
 from . import base_image, tls, wheelhouse
 from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file
-from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig
+from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
 from .readiness import Probe, wait_until_ready
@@ -212,7 +212,7 @@ class Stack:
         u = self.urls
         return "\n".join(
             [
-                f"stack        {self.name}  (WordPress {self.config.wordpress} on {self.config.suite}; plugin {self.config.plugin_dir})",
+                f"stack        {self.name}  (WordPress {self.config.wordpress} on PHP {self.config.php}, {self.config.suite}; plugin {self.config.plugin_dir})",
                 f"wp-admin     {u.wordpress}/wp-admin/   user {self.WP_ADMIN_USER}  password {shown(self.secrets.wp_admin_password)}",
                 f"backend      {u.backend}/  (CA: {self.ca_path}); the plugin reaches it as {u.backend_for_plugin}",
                 f"content tab  {u.backend}/sites/1/content-types/   user {self.BACKEND_USER}  password {shown(self.secrets.backend_user_password)}",
@@ -231,9 +231,10 @@ class Wanted:
     plugin_dir: str | None = None
     plugin_file: str | None = None
     backend_image: str | None = None
+    php: str | None = None
 
     def config(self, keep: bool = False) -> StackConfig:
-        return StackConfig(self.wordpress or "", self.plugin_dir or "", self.backend_image or "", self.plugin_file or "", keep)
+        return StackConfig(self.wordpress or "", self.php or "", self.plugin_dir or "", self.backend_image or "", self.plugin_file or "", keep)
 
 
 @contextmanager
@@ -270,13 +271,16 @@ def running_stack(
 def _put_in_place(stack: Stack, wanted: Wanted, shown: Callable[[], AbstractContextManager[object]]) -> None:
     """An attached stack runs the builds a run names, or the run is refused: a run never tests
     another build than the one it names."""
-    if wanted.wordpress and wanted.wordpress != stack.config.wordpress:
-        raise ValueError(f"{stack.name} runs WordPress {stack.config.wordpress}, not {wanted.wordpress}: a WordPress version needs a stack of its own")
+    if wanted.wordpress or wanted.php:
+        # A PHP alone keeps the stack's WordPress; a WordPress alone means its own PHP.
+        cell = find_cell(wanted.wordpress or stack.config.wordpress, wanted.php)
+        if cell != stack.config.cell:
+            raise ValueError(f"{stack.name} runs {stack.config.cell.name}, not {cell.name}: a WordPress or PHP version needs a stack of its own")
     plugin_dir = str(Path(wanted.plugin_dir).resolve()) if wanted.plugin_dir else stack.config.plugin_dir
     plugin_file = wanted.plugin_file or stack.config.plugin_file
     backend_image = wanted.backend_image or stack.config.backend_image
     if (plugin_dir, plugin_file, backend_image) != (stack.config.plugin_dir, stack.config.plugin_file, stack.config.backend_image):
-        StackConfig(stack.config.wordpress, plugin_dir, backend_image, plugin_file)  # refuses a directory that is not a plugin
+        StackConfig(stack.config.wordpress, stack.config.php, plugin_dir, backend_image, plugin_file)  # refuses a directory that is not a plugin
         with shown(), step(f"putting plugin {plugin_dir} and backend {backend_image} in place on {stack.name}"):
             stack.replace(plugin_dir, backend_image, plugin_file)
 

@@ -3,8 +3,8 @@
  * Plugin Name:       IGNY8 WordPress Integration
  * Description:       Connects this site to IGNY8 and keeps its structure (post types, taxonomies, counts) in sync.
  * Version:           1.0.0
- * Requires at least: 6.1
- * Requires PHP:      8.1
+ * Requires at least: 5.7
+ * Requires PHP:      7.4
  * Author:            IGNY8
  * License:           GPL-2.0-or-later
  * Text Domain:       igny8

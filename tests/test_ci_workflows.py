@@ -1,0 +1,100 @@
+"""The nightly CI files (ci/): they parse, they are scheduled, and every `./igny8 ...` line they run
+is a command the real parser accepts, ending with the release gate."""
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness import cli
+
+CI = Path(__file__).resolve().parent.parent / "ci"
+GITHUB, GITLAB = CI / "github" / "nightly.yml", CI / "gitlab" / "nightly.gitlab-ci.yml"
+
+
+def _github_scripts(doc):
+    return [step["run"] for job in doc["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def _gitlab_scripts(doc):
+    jobs = [job for job in doc.values() if isinstance(job, dict) and "script" in job]
+    return [line for job in jobs for key in ("before_script", "script", "after_script") for line in job.get(key, [])]
+
+
+SCRIPTS = {GITHUB: _github_scripts, GITLAB: _gitlab_scripts}
+
+
+def igny8_commands(scripts):
+    """Each `./igny8 ...` command line in these shell scripts, as the words argparse would get."""
+    commands = []
+    for script in scripts:
+        for line in script.replace("\\\n", " ").splitlines():
+            if "./igny8 " not in line:
+                continue
+            lexer = shlex.shlex(line[line.index("./igny8 ") :], posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            words = []
+            for word in lexer:
+                if set(word) <= set("();<>|&"):  # the shell's: the command ends here
+                    break
+                words.append(word)
+            commands.append(words[1:])
+    return commands
+
+
+@pytest.fixture(params=list(SCRIPTS), ids=lambda p: p.parent.name)
+def workflow(request):
+    path = request.param
+    return path, yaml.safe_load(path.read_text()), SCRIPTS[path]
+
+
+def test_the_files_parse_and_run_every_night():
+    github = yaml.safe_load(GITHUB.read_text())
+    triggers = github.get("on", github.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"][0]["cron"]
+    gitlab = yaml.safe_load(GITLAB.read_text())
+    assert any('$CI_PIPELINE_SOURCE == "schedule"' in rule["if"] for job in gitlab.values() for rule in job["rules"])
+
+
+def test_every_igny8_command_parses_with_the_real_parser(workflow):
+    path, doc, scripts = workflow
+    commands = igny8_commands(scripts(doc))
+    assert commands, f"{path} runs no ./igny8 command"
+    parser = cli.build_parser()
+    for words in commands:
+        try:
+            parser.parse_args(words)
+        except SystemExit:
+            pytest.fail(f"{path}: `./igny8 {' '.join(words)}` is not a command igny8 accepts")
+
+
+def test_the_matrix_runs_thorough_and_the_gate_comes_last(workflow):
+    path, doc, scripts = workflow
+    commands = igny8_commands(scripts(doc))
+    parser = cli.build_parser()
+    runs = [parser.parse_args(c) for c in commands if c[0] == "run"]
+    assert [(r.matrix, r.profile) for r in runs] == [("all", "thorough")]
+    last = parser.parse_args(commands[-1])
+    assert last.command == "gate" and last.summary and (last.runs or last.latest)
+
+
+def test_the_build_and_the_history_are_kept_between_nights():
+    github = GITHUB.read_text()
+    assert "rootfs-*.tar" in github and "images.tar" in github and "wordpress-stack/build/wheelhouse" in github
+    assert "docker save" in github and "docker load" in github
+    steps = yaml.safe_load(github)["jobs"]["matrix"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    assert any(u.startswith("actions/upload-artifact") for u in uses)
+    assert sum(u.startswith("actions/cache/restore") for u in uses) == 2 and sum(u.startswith("actions/cache/save") for u in uses) == 2
+    assert "igny8 gate" in steps[-1]["run"]
+
+    (job,) = yaml.safe_load(GITLAB.read_text()).values()
+    cached = [path for cache in job["cache"] for path in cache["paths"]]
+    assert {".cache/igny8/rootfs-*.tar", ".cache/igny8/images.tar", "wordpress-stack/build/wheelhouse/", "reports/2*/"} <= set(cached)
+    assert all(cache["when"] == "always" for cache in job["cache"]) and job["variables"]["IGNY8_CACHE"].endswith(".cache/igny8")
+    assert "reports/" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
+
+
+def test_the_line_splitter_stops_at_the_shell():
+    assert igny8_commands(['x=1; ./igny8 gate "$merged dir" --summary s.md || echo no']) == [["gate", "$merged dir", "--summary", "s.md"]]
