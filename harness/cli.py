@@ -97,14 +97,17 @@ def cmd_mutant(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from .clients.wordpress import WordPressClient
     from .session import plugin_manifest
     from .stack.stack import Stack, Wanted, running_stack
 
     run = RunOptions.from_args(args)
     plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
-    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"])
+    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"], extra_plugins=run["with_plugin"])
     attach = args.name if args.name in Stack.known() else None
     with running_stack(wanted, attach=attach, keep=True, name=args.name) as stack:
+        if stack.config.extra_plugins:  # active, or WordPress's reason why not (ExtraPluginRefused)
+            WordPressClient.for_stack(stack).activate_extra_plugins()
         print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
         print(f"\n`igny8 down {stack.name}` removes it.")
     return 0
@@ -175,7 +178,7 @@ def cmd_repro(args: argparse.Namespace) -> int:
 
     ensure_engine()
     run = RunOptions.from_args(args)
-    return repro.run(args.file, keep=run["keep"], stack_name=run["stack"])
+    return repro.run(args.file, keep=run["keep"], stack_name=run["stack"], extra_plugins=run["with_plugin"])
 
 
 # ---- merging a matrix's runs and the release gate (issue #12) ----------------------------------

@@ -15,6 +15,7 @@ import pytest
 
 from . import manifest, outputs, results
 from .options import BY_NAME, RunOptions, command_line
+from .planned import planned
 from .status import PROPERTY as NOT_APPLICABLE_PROPERTY
 
 # Carried from the worker to here in user_properties; too bulky for junit.xml, which prints them all.
@@ -43,6 +44,8 @@ class ResultCollector:
         result.cases = props.get("igny8_cases", result.cases)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
             result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
+        if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("site_lacks"):
+            result.site_lacks = props[NOT_APPLICABLE_PROPERTY]["reason"]  # not counted for its requirements
         attempt = self._attempt(result, report, evidence)
         outcome = _status(report, props)
         # A later phase may only make an attempt worse (a teardown error spoils a pass).
@@ -101,6 +104,8 @@ class ResultCollector:
             "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
             "claimed_capabilities": sorted(claimed),
             "system": system,
+            "shard": self.options["shard"],  # "I/N", or None for the whole suite
+            "planned": planned(self.config) or [],  # the whole suite, before sharding: merge shows a test no shard ran as NOT RUN
         }
         doc = results.document(run, tests, manifest.unclaimed(claimed))
         outputs.write_all(doc, run_dir, self.options)
@@ -128,6 +133,7 @@ class ResultCollector:
         ran = self.options.replace(
             plugin=system.get("plugin", {}).get("dir") or self.options["plugin"],
             backend_image=system.get("backend", {}).get("image") or self.options["backend_image"],
+            with_plugin=tuple(p["dir"] for p in system.get("extra_plugins", []) if p.get("dir")) or self.options["with_plugin"],
         )
         if self.options["backend_url"]:  # an external backend's image is its URL; its key stays in the environment
             ran = ran.replace(backend_image=BY_NAME["backend_image"].default)

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from . import bystander, strategies
+from . import bystander
 from .bystander import Bystander
 from .checks import CheckContext
 from .clients.backend import BackendClient
 from .clients.settings_page import SettingsPage
 from .clients.tab import ContentTypesTab
-from .clients.wordpress import WordPressClient
+from .clients.wordpress import ExtraPluginRefused, WordPressClient
 from .evidence import Evidence
 from .external import ExternalBackend
 from .manifest import PluginManifest
@@ -71,7 +71,8 @@ def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8
     o = igny8_options
     if o["backend_url"]:
         pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
-    wanted = Wanted(o["wp"], o["plugin"], igny8_plugin_manifest.plugin_file if o["plugin"] else None, o["backend_image"], o["php"])
+    plugin_file = igny8_plugin_manifest.plugin_file if o["plugin"] else None
+    wanted = Wanted(o["wp"], o["plugin"], plugin_file, o["backend_image"], o["php"], extra_plugins=o["with_plugin"])
     live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
     if not o["stack"]:
         with live():
@@ -107,7 +108,12 @@ def igny8_wp_session(igny8_stack: Stack) -> WordPressClient:
     from a just-installed site with the plugin under test activated afresh."""
     client = WordPressClient.for_stack(igny8_stack)
     client.login()
-    client.reset()
+    try:
+        client.reset()
+    except ExtraPluginRefused as exc:  # not the site the run names: no test can say anything of it
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    from . import strategies  # not at plugin load: its character tables are Hypothesis's slow start
+
     registered = client.state()["wordpress"]
     strategies.note_registered([*registered["post_types"], *registered["taxonomies"]])  # this version's own
     return client
@@ -167,12 +173,20 @@ def igny8_stack_info(
         state = request.getfixturevalue("igny8_wp_session").state()
         manifest: PluginManifest = request.getfixturevalue("igny8_plugin_manifest")
         info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": manifest.name}
+        info["extra_plugins"] = extra_plugins_ran(stack, state)
         info["versions"].update(state["versions"])
         info["urls"]["wordpress"] = stack.urls.wordpress
         info["cell"] = stack.config.cell.record()
     if igny8_report_dir:
         (igny8_report_dir / f"stack-{target.name.replace(' ', '_').replace('/', '_')}.json").write_text(json.dumps(info, indent=2))
     return info
+
+
+def extra_plugins_ran(stack: Stack, state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The third-party plugins (--with-plugin) as WordPress lists them (folder, file, name, version,
+    active), each with the directory it is mounted from."""
+    dirs = {Path(d).name: d for d in stack.config.extra_plugins}
+    return [{**plugin, "dir": dirs.get(plugin["folder"])} for plugin in state.get("extra_plugins", [])]
 
 
 @pytest.fixture

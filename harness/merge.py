@@ -194,7 +194,7 @@ def _planned(shards: Sequence[RunFolder]) -> dict[str, list[str]]:
 def _joined_run(shards: Sequence[RunFolder], verdict: str) -> dict[str, Any]:
     """The first shard's metadata, spanning every shard's time."""
     runs = [s.run for s in shards]
-    joined = {k: v for k, v in runs[0].items() if k != "planned"}
+    joined = {k: v for k, v in runs[0].items() if k not in ("planned", "shard")}  # one shard's, not the cell's
     started = [r["started"] for r in runs if r.get("started")]
     finished = [r["finished"] for r in runs if r.get("finished")]
     joined.update(

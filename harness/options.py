@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from .profiles import DEFAULT_PROFILE, PROFILES
+from .shards import shard_option
 from .stack.config import DEFAULT_WORDPRESS, MATRICES, PHP, WORDPRESS
 
 PYTEST_PREFIX = "igny8_"
@@ -25,6 +26,7 @@ class Option:
     help: str
     default: Any = None
     flag: bool = False  # a switch: present or not
+    repeatable: bool = False  # given once per value (--with-plugin A --with-plugin B): a tuple of values, None when not given
     choices: Callable[[], Sequence[str]] | None = None
     metavar: str | None = None
     type: Callable[[str], Any] | None = None  # argparse's: parses the command line's text
@@ -53,6 +55,8 @@ class Option:
         if self.flag:
             return {"action": "store_true", "help": self.help}
         kwargs: dict[str, Any] = {"default": self.default, "help": self.help, "metavar": self.metavar}
+        if self.repeatable:
+            kwargs["action"] = "append"
         if self.type:
             kwargs["type"] = self.type
         if self.choices:
@@ -78,6 +82,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("plugin", "the plugin directory to test (default: the reference plugin)", metavar="DIR", commands=STACK_COMMANDS),
     Option("backend_image", "a backend image to run instead of the reference one", metavar="IMAGE", commands=STACK_COMMANDS),
+    Option(
+        "with_plugin",
+        "a third-party plugin directory, mounted read-only beside the plugin under test and active on every reset (repeatable)",
+        metavar="DIR",
+        repeatable=True,
+        commands=(*STACK_COMMANDS, "repro"),
+    ),
     Option("stack", "attach to this running stack instead of making one", metavar="NAME", commands=("run", "repro"), in_repro=False),
     Option("keep", "leave the stack running afterwards", flag=True, commands=("run", "repro"), in_repro=False),
     Option("manifest", "capability manifest (default: igny8-conformance.json in the plugin directory)", metavar="FILE"),
@@ -94,6 +105,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("no_rerun", "never re-run a failing test", flag=True),
     Option("allow_incomplete", "exit 0 even when checks could not be made (no observer, no seed command)", flag=True),
     Option("no_allure_html", "skip the Allure 3 HTML report (needs Node)", flag=True, in_repro=False),
+    # A repro names one test: the shard that ran it is no part of running it again.
+    Option("shard", "run part I of N of the suite: split by module, balanced by earlier runs' durations", metavar="I/N", type=shard_option, in_repro=False),
     Option("report_dir", "write results.json, evidence and every report here", metavar="DIR", commands=(), in_repro=False),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
@@ -107,7 +120,7 @@ class RunOptions(Mapping[str, Any]):
         unknown = sorted(set(values) - set(BY_NAME))
         if unknown:
             raise KeyError(f"unknown run options {unknown}; see harness/options.py")
-        self._values = {o.name: values.get(o.name, o.default) for o in OPTIONS}
+        self._values = {o.name: _normal(o, values.get(o.name, o.default)) for o in OPTIONS}
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -134,6 +147,19 @@ class RunOptions(Mapping[str, Any]):
         return cls({o.name: config.getoption(o.dest) for o in OPTIONS if o.to_pytest})
 
 
+def _normal(option: Option, value: Any) -> Any:
+    """A repeatable option's values as a tuple (argparse and pytest give a list), None when there are none."""
+    if not option.repeatable or value is None:
+        return value
+    values = (value,) if isinstance(value, str) else tuple(value)
+    return values or None
+
+
+def _values(option: Option, value: Any) -> tuple[Any, ...]:
+    """The values an option repeats on a command line: one, or each of a repeatable option's."""
+    return tuple(value) if option.repeatable else (value,)
+
+
 def add_to_parser(parser: argparse.ArgumentParser, command: str) -> None:
     for option in OPTIONS:
         if command in option.commands:
@@ -152,7 +178,7 @@ def pytest_args(options: RunOptions) -> list[str]:
     for name, value in options.changed().items():
         option = BY_NAME[name]
         if option.to_pytest:
-            args.append(option.pytest_flag if option.flag else f"{option.pytest_flag}={value}")
+            args += [option.pytest_flag] if option.flag else [f"{option.pytest_flag}={v}" for v in _values(option, value)]
     return args
 
 
@@ -163,5 +189,9 @@ def command_line(command: str, options: RunOptions, positional: Iterable[str] = 
         option = BY_NAME[name]
         if not option.in_repro or command not in option.commands:
             continue
-        parts += [option.cli_flag] if option.flag else [option.cli_flag, "'…'" if option.secret else shlex.quote(str(value))]
+        if option.flag:
+            parts.append(option.cli_flag)
+            continue
+        for v in _values(option, value):
+            parts += [option.cli_flag, "'…'" if option.secret else shlex.quote(str(v))]
     return " ".join([*parts, *(shlex.quote(p) for p in positional)])

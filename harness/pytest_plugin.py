@@ -13,7 +13,8 @@ import pytest
 
 from . import baseline, manifest, options, outputs, profiles, spec
 from .cases import case_of
-from .stack.config import REFERENCE_PLUGIN
+from .planned import Planner
+from .stack.config import REFERENCE_PLUGIN, extra_plugin_dirs
 from .status import mark_not_applicable
 
 MANIFEST = pytest.StashKey[manifest.PluginManifest]()  # the plugin's manifest: capabilities, settings page, controls
@@ -36,7 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:
         plugin_dir = Path(run["plugin"] or REFERENCE_PLUGIN)
         config.stash[MANIFEST] = manifest.load(run["manifest"] or plugin_dir / manifest.FILENAME, default_name=plugin_dir.name)
         config.stash[KNOWN] = baseline.load(run["baseline"]) if run["baseline"] else []
-    except (manifest.ManifestError, baseline.BaselineError) as exc:
+        extra_plugin_dirs(run["with_plugin"] or (), str(plugin_dir))  # a directory that is no plugin: refused before any stack
+    except (manifest.ManifestError, baseline.BaselineError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from exc
     from . import fixtures
     from .collector import ResultCollector
@@ -45,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if run["report_dir"]:
         Path(run["report_dir"]).mkdir(parents=True, exist_ok=True)
         outputs.configure_all(config, Path(run["report_dir"]))
+    config.pluginmanager.register(Planner(config, run["shard"], run["report_dir"]), "igny8-planner")  # run.planned; --igny8-shard
     if not hasattr(config, "workerinput"):  # the xdist controller (or a plain run) collects
         config.pluginmanager.register(ResultCollector(config), "igny8-collector")
 

@@ -4,6 +4,7 @@ implementations and WordPress version, and says whether it still fails."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def wanted_from(doc: dict[str, Any]) -> Wanted:
         plugin_dir=system.get("plugin", {}).get("dir"),
         plugin_file=Path(system.get("plugin", {}).get("file", "")).name or None,
         backend_image=system.get("backend", {}).get("image"),
+        extra_plugins=tuple(p["dir"] for p in system.get("extra_plugins", []) if p.get("dir")) or None,
     )
 
 
@@ -70,10 +72,14 @@ def replay(doc: dict[str, Any], stack: Stack) -> str | None:
     return None
 
 
-def run(path: str, keep: bool = False, stack_name: str | None = None) -> int:
+def run(path: str, keep: bool = False, stack_name: str | None = None, extra_plugins: tuple[str, ...] | None = None) -> int:
+    """`extra_plugins` (--with-plugin) replace the third-party plugins the recorded run had."""
     doc = load(path)
     say(f"replaying {doc['kind']} from {doc.get('test', '?')} (seed {doc.get('seed')})")
-    with running_stack(wanted_from(doc), attach=stack_name, keep=keep) as stack:
+    wanted = wanted_from(doc)
+    if extra_plugins:
+        wanted = replace(wanted, extra_plugins=tuple(extra_plugins))
+    with running_stack(wanted, attach=stack_name, keep=keep) as stack:
         failure = replay(doc, stack)
     if failure:
         print(f"REPRODUCED: {failure}")

@@ -35,6 +35,7 @@ class TestResult:
     examples: int = 0  # property-based tests: how many examples ran
     repro_file: str = ""  # property-based tests: the shrunk failing example, for `igny8 repro`
     incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
+    site_lacks: str = ""  # NOT APPLICABLE because the site has nothing for it to check (harness.status.site_lacks): why
     cases: dict[str, str] = field(default_factory=dict)  # requirement id -> positive | negative (harness.cases)
     # Every run of the test, in order (more than one when a failure was re-run): each attempt's
     # status, duration, message and evidence, so that the failures behind a FLAKY stay visible.
@@ -68,12 +69,14 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
     rows = []
     for req in spec.requirements().values():
         mine = [t for t in tests if req.id in t.requirements]
+        # A test about a site this run's is not (no third-party plugin on it) says nothing of the requirement.
+        judged = [t for t in mine if not (t.site_lacks and t.status == NOT_APPLICABLE)] or mine
         applicable = not (req.capability and req.capability in unclaimed)
         rows.append(
             {
                 **asdict(req),
                 "area": req.area,
-                "status": requirement_status([t.status for t in mine], applicable),
+                "status": requirement_status([t.status for t in judged], applicable),
                 "tests": [t.nodeid for t in mine],
                 "incomplete": sorted({t.incomplete for t in mine if t.incomplete}),
                 "cases": {kind: sum(t.cases.get(req.id, POSITIVE) == kind for t in mine) for kind in KINDS},

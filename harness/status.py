@@ -1,9 +1,11 @@
 """NOT APPLICABLE, carried as data: a test that does not apply is skipped with this property set,
 and the collector reads the property, never the skip's message.
 
-Two kinds: the implementation does not claim the feature (legitimately out of scope), or the run
+Three kinds: the implementation does not claim the feature (legitimately out of scope); the run
 lacks what the check needs (an observer, the seed command): then the check is also *incomplete*,
-the verdict is INCOMPLETE and the run fails unless --allow-incomplete is given."""
+the verdict is INCOMPLETE and the run fails unless --allow-incomplete is given; or the site the run
+tests has nothing for the test to check (no third-party plugin on the stack): then the test says
+nothing of its requirements, which their other tests judge (harness.results.requirement_rows)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ def mark_not_applicable(item: pytest.Item, reason: str, incomplete: bool = False
 def not_applicable(node: pytest.Item, reason: str, incomplete: bool = False) -> NoReturn:
     """While a test sets up or runs: stop it as NOT APPLICABLE, for `reason`."""
     node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": incomplete}))
+    pytest.skip(f"NOT APPLICABLE: {reason}")
+
+
+def site_lacks(node: pytest.Item, reason: str) -> NoReturn:
+    """While a test sets up: the run's site does not have what this test is about (a third-party
+    plugin, say): NOT APPLICABLE, and not counted for its requirements. Not incomplete: the run
+    could make every check its site calls for."""
+    node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": False, "site_lacks": True}))
     pytest.skip(f"NOT APPLICABLE: {reason}")
 
 

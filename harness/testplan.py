@@ -3,8 +3,8 @@ harness's types; then two lanes at once. One: the conformance suite against the 
 newest matrix cell, then the self-test on the same stack. The other: the suite against a plugin
 written from spec/ alone, a backend-only run without an observer (which must not pass), the suite
 against a backend with other table names (through its observer), and the reference on the oldest
-cell; then a stack of its own joins the mutant hunt. Last, the two reference cells are merged into
-one report and put to the release gate."""
+cell with a third-party-style plugin beside it; then a stack of its own joins the mutant hunt.
+Last, the two reference cells are merged into one report and put to the release gate."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from .stack.stack import Wanted, running_stack
 from .totals import Totals
 
 ALT_PLUGIN = ROOT / "reference" / "igny8-wp-plugin-alt"
+EXAMPLE_SITE_PLUGIN = ROOT / "fixtures" / "plugins" / "igny8-example-site"  # a third-party-style plugin (fixtures/README.md)
 # Two stacks hunt mutants at once (the second once the other lane is done): the runs mostly wait on
 # HTTP, PHP and the databases, so a second stack nearly halves the self-test on two cores.
 SELFTEST_WORKERS = 2
@@ -86,8 +87,10 @@ def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
     renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
     title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
     status |= _suite(totals, title, new_run_dir("renamed-tables"), renamed)
-    oldest_options = RunOptions({"wp": oldest.wordpress, "php": oldest.php, "no_allure_html": True})
-    return status | _suite(totals, f"the conformance suite against the reference on {oldest.name}, the oldest cell", oldest_run, oldest_options)
+    # The oldest WordPress and PHP with a third-party plugin's late types, public status and markup labels beside it.
+    oldest_options = RunOptions({"wp": oldest.wordpress, "php": oldest.php, "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True})
+    title = f"the conformance suite against the reference on {oldest.name}, the oldest cell, with {EXAMPLE_SITE_PLUGIN.relative_to(ROOT)}"
+    return status | _suite(totals, title, oldest_run, oldest_options)
 
 
 def _suite(totals: Totals, title: str, run_dir: Path, options: RunOptions) -> int:

@@ -75,7 +75,11 @@ def test_a_large_site_reads_back_and_shows_exactly_within_the_ceilings(large_sit
     assert {slug: r.synced_count for slug, r in rows.items()} == synced, "the tab's synced counts differ from the read-back's at scale"
     tab_seconds = best_of(lambda: page.context.request.get(tab.url), TAB_CEILING)
 
-    seconds = {"update-structure (1,000 + 1,000)": sync_seconds, "content-types read, best of up to 5": read_seconds, "the tab, server side, best of up to 5": tab_seconds}
+    seconds = {
+        "update-structure (1,000 + 1,000)": sync_seconds,
+        "content-types read, best of up to 5": read_seconds,
+        "the tab, server side, best of up to 5": tab_seconds,
+    }
     igny8_evidence.json("seconds", seconds)
     assert sync_seconds < SYNC_CEILING, f"storing a 1,000 + 1,000 structure took {sync_seconds:.3f} s (ceiling {SYNC_CEILING} s)"
     assert read_seconds < READ_CEILING, f"reading back 1,000 + 1,000 entries and {ITEMS} items took {read_seconds:.3f} s (ceiling {READ_CEILING} s)"

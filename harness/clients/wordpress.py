@@ -23,6 +23,15 @@ class WordPressError(AssertionError):
     pass
 
 
+class ExtraPluginRefused(ValueError):
+    """WordPress would not activate a third-party plugin on the stack (--with-plugin): the run cannot
+    test the site it names. Bad input, not a failed check (so not an AssertionError)."""
+
+
+EXTRA_PLUGIN_REFUSED = "igny8tc_extra_plugin"  # the test control's error code for it
+WP_CRON_TIMEOUT = 120  # seconds: wp-cron.php answers once every due event has run (WordPress's own update checks too)
+
+
 class WordPressClient:
     def __init__(self, base_url: str, user: str, password: str, control_token: str, secrets: Iterable[str] = ()) -> None:
         self.base_url = base_url.rstrip("/")
@@ -71,6 +80,9 @@ class WordPressClient:
     def control(self, method: str, route: str, **body: Any) -> Any:
         response = self.http.request(method, f"{self.base_url}{CONTROL}{route}", json=body or None, headers={"X-Igny8-Test-Token": self.control_token})
         if response.status_code >= 400:
+            error = _error(response)
+            if error.get("code") == EXTRA_PLUGIN_REFUSED:
+                raise ExtraPluginRefused(f"WordPress refused a third-party plugin on the stack (--with-plugin): {error.get('message')}")
             raise WordPressError(f"test-control {route} answered {response.status_code}: {response.text[:500]}")
         return response.json()
 
@@ -80,8 +92,15 @@ class WordPressClient:
         return state
 
     def reset(self) -> None:
-        """Back to the site as installed, with the plugin under test activated afresh."""
+        """Back to the site as installed, with the third-party plugins (--with-plugin) and then the plugin
+        under test activated afresh; ExtraPluginRefused when WordPress refuses a third-party one."""
         self.control("POST", "/reset")
+
+    def activate_extra_plugins(self) -> list[dict[str, Any]]:
+        """Activates the third-party plugins not active yet; each as WordPress lists it (folder, file,
+        name, version, active). ExtraPluginRefused, naming the plugin, when WordPress refuses one."""
+        plugins: list[dict[str, Any]] = self.control("POST", "/extra-plugins")["extra_plugins"]
+        return plugins
 
     def register(self, post_types: dict[str, Any] | None = None, taxonomies: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = self.control("POST", "/registry", post_types=post_types or {}, taxonomies=taxonomies or {})
@@ -110,6 +129,24 @@ class WordPressClient:
         events: list[dict[str, Any]] = self.state()["cron"]
         return events
 
+    def make_due(self, hook: str) -> int:
+        """Moves `hook`'s scheduled events, as they are, to a minute ago (nothing runs): the time they are due at."""
+        return int(self.control("POST", "/cron/due", hook=hook)["due"])
+
+    def take_cron_lock(self) -> str:
+        """WP-Cron's lock, taken as spawn_cron() takes it before it requests wp-cron.php: its value."""
+        return str(self.control("POST", "/cron/lock")["lock"])
+
+    def wp_cron(self, lock: str | None = None) -> requests.Response:
+        """WP-Cron itself: GET /wp-cron.php?doing_wp_cron, as a server's crontab requests it (wp-cron.php
+        takes its own lock), or ?doing_wp_cron=<lock> with the lock taken first, as spawn_cron() requests
+        it on a page load. Not logged in, as neither is. Under mod_php it answers once the due events ran."""
+        anonymous = RecordingSession(self.secrets, timeout=WP_CRON_TIMEOUT)
+        try:
+            return anonymous.get(f"{self.base_url}/wp-cron.php?doing_wp_cron" + (f"={lock}" if lock else ""))
+        finally:
+            self.http.exchanges += anonymous.take_exchanges()  # the test's evidence
+
     def set_plugin_active(self, active: bool) -> bool:
         return bool(self.control("POST", "/plugin", active=active)["active"])
 
@@ -122,3 +159,12 @@ class WordPressClient:
 
     def igny8_log_lines(self) -> list[str]:
         return [line for line in self.debug_log(500) if "[IGNY8]" in line]
+
+
+def _error(response: requests.Response) -> dict[str, Any]:
+    """A WordPress REST error's {code, message, data}, or {} when the answer is not one."""
+    try:
+        error = response.json()
+    except ValueError:
+        return {}
+    return error if isinstance(error, dict) else {}

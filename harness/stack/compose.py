@@ -1,5 +1,6 @@
-"""The compose project of one stack: its services, and the 0600 env file that gives compose every
-value of wordpress-stack/compose.yaml (names, labels, paths, secrets)."""
+"""The compose project of one stack: its services, the 0600 env file that gives compose every
+value of wordpress-stack/compose.yaml (names, labels, paths, secrets), and an override file for
+what an env file cannot say: a number of mounts (the third-party plugins, --with-plugin)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from . import base_image
-from .config import PLUGIN_HTTP_TIMEOUT, StackConfig
+from .config import PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
 from .revision import source_revision
 from .secrets import Secrets, write_private
 
@@ -20,6 +23,7 @@ WP_ADMIN_USER = "admin"
 # plugin is swapped by copying files, with no container to recreate (and it travels to any engine).
 PLUGIN_COPY = "plugin"
 BACKEND_USER = "qa"
+EXTRA_PLUGINS_FILE = "compose.extra-plugins.yaml"  # in the stack's state folder, given to compose after compose.yaml
 
 
 @dataclass(frozen=True)
@@ -83,3 +87,31 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_HTTP_TIMEOUT": str(PLUGIN_HTTP_TIMEOUT),
     }
     return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))
+
+
+def extra_plugins_override(config: StackConfig) -> dict[str, object] | None:
+    """The third-party plugins as compose sees them: each directory mounted read-only as
+    wp-content/plugins/<its name>/, and their names, in order, for the test control to activate
+    (IGNY8_EXTRA_PLUGINS). None for a stack without any."""
+    if not config.extra_plugins:
+        return None
+    names = [Path(d).name for d in config.extra_plugins]
+    mounts = [
+        # "$" would be read as a variable by compose: "$$" is a literal one.
+        {"type": "bind", "source": d.replace("$", "$$"), "target": f"{PLUGINS_IN_CONTAINER}/{name}", "read_only": True}
+        for d, name in zip(config.extra_plugins, names, strict=True)
+    ]
+    return {"services": {"wordpress": {"environment": {"IGNY8_EXTRA_PLUGINS": ",".join(names)}, "volumes": mounts}}}
+
+
+def write_override_file(config: StackConfig, state_dir: Path) -> Path | None:
+    """The override compose reads after wordpress-stack/compose.yaml (its volumes and environment
+    are merged into the wordpress service's), or None, and no file, for a stack without third-party plugins."""
+    path = state_dir / EXTRA_PLUGINS_FILE
+    override = extra_plugins_override(config)
+    if override is None:
+        path.unlink(missing_ok=True)
+        return None
+    header = "# Written by the harness (harness/stack/compose.py): the third-party plugins of this stack (--with-plugin).\n"
+    path.write_text(header + yaml.safe_dump(override, sort_keys=False))
+    return path

@@ -3,6 +3,8 @@ the paths and names every other part of the harness refers to. Each is written h
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,8 @@ COMPOSE_FILE = ROOT / "wordpress-stack" / "compose.yaml"
 REFERENCE_PLUGIN = ROOT / "reference" / "igny8-wp-plugin"
 REFERENCE_BACKEND_IMAGE = "igny8/backend:reference"
 PLUGIN_MAIN_FILE = "igny8-wp-plugin.php"  # the handbook's name for this plugin (README, spec/)
+PLUGINS_IN_CONTAINER = "/var/lib/wordpress/wp-content/plugins"
+PLUGIN_FOLDER = "igny8-wp-plugin"  # the plugin under test's folder there (wordpress-stack/compose.yaml, the test control)
 LABEL = "com.igny8.harness"  # on every container, network and volume the harness makes
 
 
@@ -85,6 +89,50 @@ def find_cell(wordpress: str | None = None, php: str | None = None) -> Cell:
 PLUGIN_HTTP_TIMEOUT = 3
 
 
+# WordPress reads a plugin's headers from the first 8 KiB of a PHP file at the top of its folder
+# (get_plugins(), get_file_data()); a file whose `Plugin Name:` is empty is no plugin.
+_PLUGIN_NAME = re.compile(r"^(?:[ \t]*<\?php)?[ \t/*#@]*Plugin Name:(.*)$", re.M | re.I)
+_FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def plugin_main_file(directory: Path) -> Path | None:
+    """The file WordPress takes for the plugin in `directory`, or None when it would see no plugin there."""
+    for candidate in sorted(directory.glob("*.php")):
+        with candidate.open("rb") as f:
+            found = _PLUGIN_NAME.search(f.read(8192).decode("utf-8", "replace").replace("\r", "\n"))
+        if found and found.group(1).strip(" \t*/"):
+            return candidate
+    return None
+
+
+def extra_plugin_dirs(given: Iterable[str], plugin_dir: str = "") -> tuple[str, ...]:
+    """The third-party plugins a stack runs beside the plugin under test (--with-plugin), absolute,
+    each refused with the reason, before any stack starts, unless WordPress would see a plugin in it.
+    Each is mounted as wp-content/plugins/<its folder's name>/, so two may not share a name."""
+    found: dict[str, str] = {}
+    under_test = Path(plugin_dir).resolve() if plugin_dir else None
+    for text in given:
+        path = Path(text).expanduser()
+        if not path.is_dir():
+            raise ValueError(f"--with-plugin {text}: not a directory (a third-party plugin is a folder holding its plugin file)")
+        path = path.resolve()
+        if plugin_main_file(path) is None:
+            raise ValueError(f"--with-plugin {text}: no PHP file at its top has a `Plugin Name:` header, so WordPress would see no plugin there")
+        name = path.name
+        if not _FOLDER_NAME.match(name):
+            raise ValueError(
+                f"--with-plugin {text}: its folder's name {name!r} would be its folder in wp-content/plugins/: use letters, digits, '.', '_' and '-'"
+            )
+        if path == under_test:
+            raise ValueError(f"--with-plugin {text}: this is the plugin under test (--plugin); a third-party plugin goes beside it")
+        if name == PLUGIN_FOLDER:
+            raise ValueError(f"--with-plugin {text}: wp-content/plugins/{PLUGIN_FOLDER}/ is the plugin under test's folder; rename this one's")
+        if name in found:
+            raise ValueError(f"--with-plugin {text} and {found[name]}: both would be wp-content/plugins/{name}/")
+        found[name] = str(path)
+    return tuple(found.values())
+
+
 @dataclass
 class StackConfig:
     """What a stack runs. None in a field means the default (the reference, the default WordPress)."""
@@ -95,6 +143,7 @@ class StackConfig:
     backend_image: str = REFERENCE_BACKEND_IMAGE
     plugin_file: str = PLUGIN_MAIN_FILE  # the plugin's main file, from its manifest
     keep: bool = False
+    extra_plugins: tuple[str, ...] = ()  # third-party plugin directories, absolute (--with-plugin): part of the site
 
     def __post_init__(self) -> None:
         chosen = find_cell(self.wordpress, self.php)  # refuses a pair WordPress does not support
@@ -106,6 +155,7 @@ class StackConfig:
         if not (plugin / self.plugin_file).is_file():
             raise ValueError(f"{plugin} is not a plugin directory: it has no {self.plugin_file} (its manifest's plugin_file)")
         self.plugin_dir = str(plugin.resolve())
+        self.extra_plugins = extra_plugin_dirs(self.extra_plugins or (), self.plugin_dir)
 
     @property
     def cell(self) -> Cell:

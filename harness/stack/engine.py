@@ -147,18 +147,23 @@ class Engine:
         with _explained(f"removing volume {name}"):
             self.client.volume.remove(name)
 
-    def project(self, name: str, compose_file: Path | None = None, env_file: Path | None = None, directory: Path | None = None) -> ComposeProject:
-        return ComposeProject(self, name, compose_file, env_file, directory)
+    def project(
+        self, name: str, compose_file: Path | None = None, env_file: Path | None = None, directory: Path | None = None, overrides: Sequence[Path] = ()
+    ) -> ComposeProject:
+        """A compose project; `overrides` are read after compose_file, as `-f` files that follow it are."""
+        return ComposeProject(self, name, compose_file, env_file, directory, overrides)
 
 
 class ComposeProject:
     """One compose project (a stack) on an engine."""
 
-    def __init__(self, engine: Engine, name: str, compose_file: Path | None, env_file: Path | None, directory: Path | None) -> None:
+    def __init__(
+        self, engine: Engine, name: str, compose_file: Path | None, env_file: Path | None, directory: Path | None, overrides: Sequence[Path] = ()
+    ) -> None:
         self.engine, self.name = engine, name
         self.client = DockerClient(
             config=_config_dir(),
-            compose_files=[compose_file] if compose_file else [],
+            compose_files=[compose_file, *overrides] if compose_file else [],
             compose_env_files=[env_file] if env_file else [],
             compose_project_name=name,
             compose_project_directory=directory,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..progress import say, step
 from . import base_image, tls, wheelhouse
-from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file
+from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file, write_override_file
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
@@ -88,7 +88,8 @@ class Stack:
     def project(self) -> ComposeProject:
         if self._project is None:
             env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.made_by, self.state_dir)
-            self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent)
+            override = write_override_file(self.config, self.state_dir)  # the third-party plugins' mounts, if any
+            self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent, [override] if override else [])
         return self._project
 
     @property
@@ -124,8 +125,11 @@ class Stack:
             [Probe("wordpress", self.urls.wordpress, "/wp-login.php"), Probe("backend", self.urls.backend, "/api/v1/health/", self.ca_path)],
         )
 
-    def replace(self, plugin_dir: str | None = None, backend_image: str | None = None, plugin_file: str | None = None) -> None:
-        """Swaps the plugin (its files, in place) or the backend image (its container) of a running stack."""
+    def replace(
+        self, plugin_dir: str | None = None, backend_image: str | None = None, plugin_file: str | None = None, extra_plugins: tuple[str, ...] | None = None
+    ) -> None:
+        """Swaps the plugin (its files, in place), the backend image (its container) or the
+        third-party plugins (the WordPress container, with their mounts) of a running stack."""
         if plugin_dir:
             self.config.plugin_dir = str(Path(plugin_dir).resolve())
             self.config.plugin_file = plugin_file or self.config.plugin_file
@@ -133,9 +137,12 @@ class Stack:
         image_changed = bool(backend_image) and backend_image != self.config.backend_image
         if backend_image:
             self.config.backend_image = backend_image
+        extras_changed = extra_plugins is not None and tuple(extra_plugins) != self.config.extra_plugins
+        if extra_plugins is not None:
+            self.config.extra_plugins = tuple(extra_plugins)
         self._save()
-        if image_changed:
-            self.project.up()
+        if image_changed or extras_changed:
+            self.project.up()  # recreates what changed: the backend, or WordPress with other mounts
             self.wait_ready()
 
     def _copy_plugin(self) -> None:
@@ -213,6 +220,7 @@ class Stack:
         return "\n".join(
             [
                 f"stack        {self.name}  (WordPress {self.config.wordpress} on PHP {self.config.php}, {self.config.suite}; plugin {self.config.plugin_dir})",
+                *(f"also active  {d}" for d in self.config.extra_plugins),
                 f"wp-admin     {u.wordpress}/wp-admin/   user {self.WP_ADMIN_USER}  password {shown(self.secrets.wp_admin_password)}",
                 f"backend      {u.backend}/  (CA: {self.ca_path}); the plugin reaches it as {u.backend_for_plugin}",
                 f"content tab  {u.backend}/sites/1/content-types/   user {self.BACKEND_USER}  password {shown(self.secrets.backend_user_password)}",
@@ -232,9 +240,11 @@ class Wanted:
     plugin_file: str | None = None
     backend_image: str | None = None
     php: str | None = None
+    extra_plugins: tuple[str, ...] | None = None  # third-party plugin directories (--with-plugin)
 
     def config(self, keep: bool = False) -> StackConfig:
-        return StackConfig(self.wordpress or "", self.php or "", self.plugin_dir or "", self.backend_image or "", self.plugin_file or "", keep)
+        extra = tuple(self.extra_plugins or ())
+        return StackConfig(self.wordpress or "", self.php or "", self.plugin_dir or "", self.backend_image or "", self.plugin_file or "", keep, extra)
 
 
 @contextmanager
@@ -279,10 +289,14 @@ def _put_in_place(stack: Stack, wanted: Wanted, shown: Callable[[], AbstractCont
     plugin_dir = str(Path(wanted.plugin_dir).resolve()) if wanted.plugin_dir else stack.config.plugin_dir
     plugin_file = wanted.plugin_file or stack.config.plugin_file
     backend_image = wanted.backend_image or stack.config.backend_image
-    if (plugin_dir, plugin_file, backend_image) != (stack.config.plugin_dir, stack.config.plugin_file, stack.config.backend_image):
-        StackConfig(stack.config.wordpress, stack.config.php, plugin_dir, backend_image, plugin_file)  # refuses a directory that is not a plugin
-        with shown(), step(f"putting plugin {plugin_dir} and backend {backend_image} in place on {stack.name}"):
-            stack.replace(plugin_dir, backend_image, plugin_file)
+    extra = tuple(str(Path(d).resolve()) for d in wanted.extra_plugins) if wanted.extra_plugins else stack.config.extra_plugins
+    running = (stack.config.plugin_dir, stack.config.plugin_file, stack.config.backend_image, stack.config.extra_plugins)
+    if (plugin_dir, plugin_file, backend_image, extra) != running:
+        # Refuses a directory that is not a plugin, before anything changes.
+        StackConfig(stack.config.wordpress, stack.config.php, plugin_dir, backend_image, plugin_file, extra_plugins=extra)
+        also = f" with {', '.join(Path(d).name for d in extra)}" if extra else ""
+        with shown(), step(f"putting plugin {plugin_dir}{also} and backend {backend_image} in place on {stack.name}"):
+            stack.replace(plugin_dir, backend_image, plugin_file, extra)
 
 
 def _finish(stack: Stack, keep: bool, quietly: bool = False) -> None:

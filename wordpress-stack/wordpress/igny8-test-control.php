@@ -8,6 +8,8 @@
  *
  * It knows the plugin under test only as the plugin in wp-content/plugins/igny8-wp-plugin/ (whatever
  * its main file is called): it never reads or writes an option of that plugin by name (spec/CONTRACT.md, 1.5).
+ * Third-party plugins on the stack (--with-plugin) are the folders IGNY8_EXTRA_PLUGINS names: part of
+ * the site, they are active after every reset, activated before the plugin under test.
  */
 
 defined( 'ABSPATH' ) || exit;
@@ -24,6 +26,68 @@ function igny8tc_plugin() {
 	wp_cache_delete( 'plugins', 'plugins' ); // get_plugins() caches: the folder may hold another plugin since
 	$found = array_keys( get_plugins( '/' . IGNY8TC_PLUGIN_DIR ) );
 	return $found ? IGNY8TC_PLUGIN_DIR . '/' . $found[0] : IGNY8TC_PLUGIN_DIR . '/igny8-wp-plugin.php';
+}
+
+/** The third-party plugins' folders in wp-content/plugins/, in the order the run gave them. */
+function igny8tc_extra_plugin_folders() {
+	if ( ! defined( 'IGNY8_EXTRA_PLUGINS' ) || '' === IGNY8_EXTRA_PLUGINS ) {
+		return array();
+	}
+	return array_values( array_filter( array_map( 'trim', explode( ',', IGNY8_EXTRA_PLUGINS ) ) ) );
+}
+
+/** folder => its plugin file (folder/file.php), '' where WordPress finds no plugin in the folder. */
+function igny8tc_extra_plugins() {
+	require_once ABSPATH . 'wp-admin/includes/plugin.php';
+	$plugins = array();
+	foreach ( igny8tc_extra_plugin_folders() as $folder ) {
+		wp_cache_delete( 'plugins', 'plugins' );
+		$found              = array_keys( get_plugins( '/' . $folder ) );
+		$plugins[ $folder ] = $found ? $folder . '/' . $found[0] : '';
+	}
+	return $plugins;
+}
+
+/**
+ * Activates, in order, each third-party plugin that is not active, through WordPress (its activation
+ * hook runs). The first WordPress refuses stops it: a WP_Error naming the plugin, with WordPress's words.
+ */
+function igny8tc_activate_extra_plugins() {
+	foreach ( igny8tc_extra_plugins() as $folder => $file ) {
+		if ( '' === $file ) {
+			$message = "third-party plugin $folder: WordPress finds no plugin in wp-content/plugins/$folder/";
+			return new WP_Error( 'igny8tc_extra_plugin', $message, array( 'status' => 500, 'plugin' => $folder ) );
+		}
+		if ( is_plugin_active( $file ) ) {
+			continue;
+		}
+		try {
+			$result = activate_plugin( $file );
+		} catch ( Throwable $error ) { // PHP 7+: an Error thrown while it loads or activates
+			$result = new WP_Error( 'igny8tc_extra_plugin_error', get_class( $error ) . ': ' . $error->getMessage() );
+		}
+		if ( is_wp_error( $result ) ) {
+			$message = "third-party plugin $file could not be activated: " . wp_strip_all_tags( $result->get_error_message() );
+			return new WP_Error( 'igny8tc_extra_plugin', $message, array( 'status' => 500, 'plugin' => $file ) );
+		}
+	}
+	return true;
+}
+
+/** Each third-party plugin as WordPress sees it: its folder, file, name, version and whether it is active. */
+function igny8tc_extra_plugins_state() {
+	$state = array();
+	foreach ( igny8tc_extra_plugins() as $folder => $file ) {
+		$data    = '' === $file ? array() : get_plugin_data( WP_PLUGIN_DIR . '/' . $file, false, false );
+		$state[] = array(
+			'folder'  => $folder,
+			'file'    => $file,
+			'name'    => isset( $data['Name'] ) ? $data['Name'] : '',
+			'version' => isset( $data['Version'] ) ? $data['Version'] : '',
+			'active'  => '' !== $file && is_plugin_active( $file ),
+		);
+	}
+	return $state;
 }
 
 function igny8tc_token_matches( $given ) {
@@ -96,6 +160,7 @@ function igny8tc_wordpress_view() {
 			'show_ui'      => (bool) $type->show_ui,
 			'hierarchical' => (bool) $type->hierarchical,
 			'count'        => (int) ( wp_count_posts( $slug )->publish ?? 0 ),
+			'builtin'      => (bool) $type->_builtin, // WordPress's own; any other comes from a plugin, a theme or the harness
 		);
 	}
 	$taxonomies = array();
@@ -112,6 +177,7 @@ function igny8tc_wordpress_view() {
 			'hierarchical' => (bool) $taxonomy->hierarchical,
 			'object_types' => array_values( (array) $taxonomy->object_type ),
 			'count'        => (int) $count,
+			'builtin'      => (bool) $taxonomy->_builtin,
 		);
 	}
 	return array( 'post_types' => (object) $post_types, 'taxonomies' => (object) $taxonomies );
@@ -130,6 +196,19 @@ function igny8tc_cron_view() {
 		}
 	}
 	return $events;
+}
+
+/** Every registered post status: its label, whether it is public, and whether WordPress itself registers it. */
+function igny8tc_post_statuses() {
+	$statuses = array();
+	foreach ( get_post_stati( array(), 'objects' ) as $status ) {
+		$statuses[ (string) $status->name ] = array(
+			'label'   => $status->label,
+			'public'  => (bool) $status->public,
+			'builtin' => (bool) $status->_builtin,
+		);
+	}
+	return (object) $statuses;
 }
 
 function igny8tc_state() {
@@ -154,7 +233,9 @@ function igny8tc_state() {
 			'name'    => $plugin['Name'],
 			'version' => $plugin['Version'],
 		),
+		'extra_plugins' => igny8tc_extra_plugins_state(),
 		'cron'      => igny8tc_cron_view(),
+		'post_statuses' => igny8tc_post_statuses(),
 		'wordpress' => $view,
 	);
 }
@@ -204,7 +285,10 @@ function igny8tc_take_snapshot() {
 	return true;
 }
 
-/** Back to the pristine site, then the plugin under test activated afresh, as on a new site. */
+/**
+ * Back to the pristine site, then the third-party plugins (part of the site) and the plugin under
+ * test activated afresh, in that order, as on a new site where they were installed first.
+ */
 function igny8tc_reset() {
 	global $wpdb;
 	$snapshot = igny8tc_snapshot_table();
@@ -235,6 +319,10 @@ function igny8tc_reset() {
 	$log = WP_CONTENT_DIR . '/debug.log';
 	if ( file_exists( $log ) ) {
 		file_put_contents( $log, '' );
+	}
+	$extra = igny8tc_activate_extra_plugins();
+	if ( is_wp_error( $extra ) ) {
+		return $extra;
 	}
 	$result = activate_plugin( igny8tc_plugin() );
 	if ( is_wp_error( $result ) ) {
@@ -293,6 +381,16 @@ add_action(
 
 		igny8tc_route( '/state', 'GET', 'igny8tc_state' );
 		igny8tc_route( '/reset', 'POST', 'igny8tc_reset' );
+
+		/* Activate the third-party plugins that are not active (a stack just made or changed): their state, or why WordPress refused one. */
+		igny8tc_route(
+			'/extra-plugins',
+			'POST',
+			function () {
+				$result = igny8tc_activate_extra_plugins();
+				return is_wp_error( $result ) ? $result : array( 'extra_plugins' => igny8tc_extra_plugins_state() );
+			}
+		);
 
 		/* Replace the registered post types and taxonomies; WordPress's refusals are returned. */
 		igny8tc_route(
@@ -424,6 +522,51 @@ add_action(
 					}
 				}
 				return array( 'ran' => $ran );
+			}
+		);
+
+		/*
+		 * Make {hook}'s scheduled events due: each is moved, as it is, to a minute ago, as if its time
+		 * had come. Nothing runs here: WP-Cron runs it when wp-cron.php is requested.
+		 */
+		igny8tc_route(
+			'/cron/due',
+			'POST',
+			function ( WP_REST_Request $request ) {
+				$hook   = (string) $request['hook'];
+				$due    = time() - MINUTE_IN_SECONDS;
+				$crons  = _get_cron_array();
+				$crons  = is_array( $crons ) ? $crons : array();
+				$events = array();
+				$from   = array();
+				foreach ( $crons as $timestamp => $hooks ) {
+					if ( ! isset( $hooks[ $hook ] ) ) {
+						continue;
+					}
+					$events += $hooks[ $hook ]; // keyed by md5 of their arguments, as WordPress keys them
+					$from[]  = (int) $timestamp;
+					unset( $crons[ $timestamp ][ $hook ] );
+					if ( empty( $crons[ $timestamp ] ) ) {
+						unset( $crons[ $timestamp ] );
+					}
+				}
+				if ( $events ) {
+					$crons[ $due ][ $hook ] = isset( $crons[ $due ][ $hook ] ) ? $crons[ $due ][ $hook ] + $events : $events;
+					ksort( $crons, SORT_NUMERIC ); // WP-Cron stops at the first event that is not due: the order matters
+					_set_cron_array( $crons );
+				}
+				return array( 'due' => $due, 'from' => $from, 'cron' => igny8tc_cron_view() );
+			}
+		);
+
+		/* Take WP-Cron's lock as spawn_cron() does before it requests wp-cron.php?doing_wp_cron=<the lock>: the lock's value. */
+		igny8tc_route(
+			'/cron/lock',
+			'POST',
+			function () {
+				$lock = sprintf( '%.22F', microtime( true ) );
+				set_transient( 'doing_cron', $lock );
+				return array( 'lock' => $lock );
 			}
 		);
 

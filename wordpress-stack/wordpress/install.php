@@ -1,7 +1,9 @@
 <?php
 /*
  * Installs WordPress on first start, keeps a copy of the pristine site (the test control's reset
- * goes back to it), then makes sure the plugin under test is active. Idempotent.
+ * goes back to it), then makes sure the third-party plugins (--with-plugin) and the plugin under
+ * test are active, in that order. Idempotent. A plugin WordPress refuses is said here, in the
+ * container's log; the harness asks again and stops with WordPress's words (harness/clients/wordpress.py).
  * Runs as www-data, so the files it creates (debug.log) stay writable by Apache.
  */
 define( 'WP_INSTALLING', true );
@@ -17,6 +19,10 @@ if ( ! is_blog_installed() ) {
 require_once WPMU_PLUGIN_DIR . '/igny8-test-control.php'; // mu-plugins may not load while installing
 if ( function_exists( 'igny8tc_take_snapshot' ) && igny8tc_take_snapshot() ) {
 	echo "igny8: kept a copy of the pristine site\n";
+}
+if ( function_exists( 'igny8tc_activate_extra_plugins' ) ) {
+	$extra = igny8tc_activate_extra_plugins();
+	echo is_wp_error( $extra ) ? 'igny8: ' . $extra->get_error_message() . "\n" : '';
 }
 $plugin = function_exists( 'igny8tc_plugin' ) ? igny8tc_plugin() : 'igny8-wp-plugin/igny8-wp-plugin.php';
 if ( file_exists( WP_PLUGIN_DIR . '/' . $plugin ) && ! is_plugin_active( $plugin ) ) {

@@ -22,10 +22,14 @@ $constants = array(
 	'WP_DEBUG'                 => true,
 	'WP_DEBUG_LOG'             => true,
 	'WP_DEBUG_DISPLAY'         => false,
-	'DISABLE_WP_CRON'          => true, // the harness runs cron on demand, through the test-control plugin
+	// No WP-Cron spawned by page loads: the harness runs events on demand, through the test-control
+	// plugin or by requesting wp-cron.php itself, which this constant does not stop (scenarios/test_cron.py).
+	'DISABLE_WP_CRON'          => true,
 	'FS_METHOD'                => 'direct',
 	'IGNY8_TEST_CONTROL_TOKEN' => $env( 'IGNY8_TEST_CONTROL_TOKEN', '' ),
 	'IGNY8_HTTP_TIMEOUT'       => (int) $env( 'IGNY8_HTTP_TIMEOUT', '10' ),
+	// The third-party plugins' folders in wp-content/plugins/, comma-separated (--with-plugin; the stack's compose override).
+	'IGNY8_EXTRA_PLUGINS'      => $env( 'IGNY8_EXTRA_PLUGINS', '' ),
 );
 foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ) as $salt ) {
 	$constants[ $salt ] = hash( 'sha256', $salt . $env( 'WP_SALT' ) );
