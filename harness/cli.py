@@ -318,6 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"igny8 {args.command}: interrupted", file=sys.stderr)
         return 130  # the shell's code for a command ended by SIGINT
+    except BrokenPipeError:  # `igny8 gate ... | head`: the reader has all it wanted
+        sys.stderr.close()
+        return 141
     except (LookupError, ValueError) as exc:  # bad input: say what is wrong, no traceback
         print(f"igny8 {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -100,6 +100,8 @@ def cell_of(run: dict[str, Any]) -> dict[str, Any]:
         if isinstance(named, dict) and named.get("name"):
             return {"allowed_to_fail": False, **named}
     versions = system.get("versions") or {}
+    if not versions.get("wordpress"):  # --backend-url: no WordPress, the backend checked alone
+        return {"name": f"backend-only {system.get('backend', {}).get('version') or ''}".strip(), "allowed_to_fail": False}
     wordpress, php, database = (str(versions.get(k) or "?") for k in ("wordpress", "php", "database"))
     return {"name": f"wp{wordpress}-php{php}-{_database_slug(database)}", "wordpress": wordpress, "php": php, "database": database, "allowed_to_fail": False}
 

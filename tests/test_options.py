@@ -97,3 +97,14 @@ def test_the_nightly_profile_sends_at_least_a_thousand_invalid_payloads():
     from harness.profiles import PROFILES
 
     assert PROFILES["thorough"].api_examples >= 1000
+
+
+def test_the_next_php_is_a_cell_allowed_to_fail_built_from_its_own_suite(tmp_path):
+    """PHP 8.5 comes from experimental onto sid; its cell reports failures that the gate does not count."""
+    from harness.stack import compose
+    from harness.stack.config import StackConfig
+
+    config = StackConfig(wordpress="7.1", php="8.5")
+    assert config.cell.allowed_to_fail and config.suite == "sid"
+    assert compose.PHP_FROM[config.php] == "experimental"
+    assert not StackConfig(wordpress="7.1").cell.allowed_to_fail

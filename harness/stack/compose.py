@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import base_image
-from .config import PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
+from .config import PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
 from .revision import source_revision
 from .secrets import Secrets, write_private
 
@@ -70,6 +70,8 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_WP_CELL": config.cell.name,
         # Another suite's WordPress is unpacked onto this suite's PHP; "" installs the suite's own.
         "IGNY8_WORDPRESS_SUITE": "" if config.wordpress_suite == config.suite else config.wordpress_suite,
+        "IGNY8_PHP_VERSION": config.php,
+        "IGNY8_PHP_SUITE": PHP_FROM.get(config.php, ""),  # "": the base suite's own PHP
         "IGNY8_PLUGIN_DIR": str(state_dir / PLUGIN_COPY),
         "IGNY8_BACKEND_IMAGE": config.backend_image,
         "IGNY8_TLS_DIR": str(state_dir / "tls"),
