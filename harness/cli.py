@@ -44,6 +44,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     --matrix, once per cell and merged (harness.matrix)."""
     run = RunOptions.from_args(args)
     if run["matrix"]:
+        clash = [o.cli_flag for o in options.OPTIONS if o.name in ("stack", "wp", "php") and run[o.name]]
+        if clash:
+            raise SystemExit(f"igny8 run: --matrix chooses each cell's stack, WordPress and PHP itself; drop {', '.join(clash)}")
         from .matrix import run_matrix
         from .stack.engine import ensure_engine
 

@@ -130,7 +130,10 @@ class ResultCollector:
     def repro_command(self, nodeid: str, system: dict[str, Any]) -> str:
         """One command that reruns one failed test on a fresh stack with the implementations that ran
         (read from the stack, so an attached stack's swapped plugin or backend is named too)."""
+        cell = system.get("cell", {})
         ran = self.options.replace(
+            wp=self.options["wp"] or cell.get("wordpress"),  # an attached stack's cell, for the fresh stack
+            php=self.options["php"] or cell.get("php"),
             plugin=system.get("plugin", {}).get("dir") or self.options["plugin"],
             backend_image=system.get("backend", {}).get("image") or self.options["backend_image"],
             with_plugin=tuple(p["dir"] for p in system.get("extra_plugins", []) if p.get("dir")) or self.options["with_plugin"],

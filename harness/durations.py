@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .merge import RESULTS, MergeInputError, is_merged, read_results
-from .results import FAIL, FLAKY, PASS
+from .results import FAIL, FLAKY, PASS, UNAVAILABLE
 
 NEWEST = 10  # complete runs read, newest first: enough to know every test, recent enough to be true
 RAN = {PASS, FAIL, FLAKY}  # statuses whose duration is the test's (a skip or a broken setup took no real time)
@@ -48,6 +48,8 @@ def _test_lists(reports: Path, newest: int) -> Iterator[list[dict[str, Any]]]:
             continue  # not a run's results (or one being written): no history
         if is_merged(doc):
             lists = [cell["tests"] for cell in doc["cells"]]
+        elif doc["run"].get("verdict") == UNAVAILABLE:
+            continue  # a cell the matrix could not build: no test, no history
         elif not doc["run"].get("shard"):
             lists = [doc["tests"]]
         else:

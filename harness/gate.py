@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from . import baseline as baselines
-from .merge import MERGED_SUFFIX, RESULTS, UNAVAILABLE, MergeInputError, RunFolder, is_failing, is_merged, join_cells, read_results
-from .results import FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED
+from .merge import MERGED_SUFFIX, RESULTS, MergeInputError, RunFolder, is_failing, is_merged, join_cells, read_results
+from .results import FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED, UNAVAILABLE
 
 NAMED_NOT_RUN = 5  # tests named in a NOT RUN line; the rest are counted
 
@@ -96,6 +96,8 @@ def decide(folders: Sequence[Path], since: Path | None = None, baseline: Path | 
     since_cells = load_cells([since]) if since else None
     known = baselines.load(baseline) if baseline else []
     decision = Decision(cells, since=str(since) if since else None)
+    if all(cell["cell"].get("allowed_to_fail") for cell in cells):
+        decision.reasons.append(Reason("", "", "no cell that counts was gated: every cell given is allowed to fail"))
     for cell in cells:
         if cell["cell"].get("allowed_to_fail"):
             decision.notes.append(f"{cell['cell']['name']}: allowed to fail, not counted ({cell['verdict']})")
@@ -155,7 +157,8 @@ def _requirement_reason(row: dict[str, Any], tests: list[dict[str, Any]], decisi
 
 def _only_known(cell: dict[str, Any]) -> bool:
     """An INCOMPLETE verdict that known SHOULD or MAY failures alone explain."""
-    return cell["verdict"] == INCOMPLETE and any(t.get("known") for t in cell["tests"])
+    tests = cell["tests"]
+    return cell["verdict"] == INCOMPLETE and any(t.get("known") for t in tests) and not any(t.get("incomplete") for t in tests)
 
 
 def _compare(cells: list[dict[str, Any]], since_cells: list[dict[str, Any]], label: str, decision: Decision) -> None:

@@ -7,6 +7,7 @@ the reason, and the rest of the matrix still runs."""
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,8 +19,7 @@ from .progress import say
 from .runner import new_run_dir, run_suite
 from .stack import base_image
 from .stack.config import MATRICES, PHP, Cell
-
-UNAVAILABLE = "UNAVAILABLE"
+from .stack.engine import DockerError
 
 
 def run_matrix(matrix: str, run: RunOptions, extra: Sequence[str] = ()) -> tuple[int, Path]:
@@ -29,7 +29,6 @@ def run_matrix(matrix: str, run: RunOptions, extra: Sequence[str] = ()) -> tuple
 
     cells = MATRICES[matrix]
     run_dirs: list[Path] = []
-    failed: list[str] = []
     for n, cell in enumerate(cells, 1):
         run_dir = new_run_dir(cell.name)
         run_dirs.append(run_dir)
@@ -37,31 +36,37 @@ def run_matrix(matrix: str, run: RunOptions, extra: Sequence[str] = ()) -> tuple
         say(f"cell {n}/{len(cells)}: WordPress {cell.wordpress} on PHP {cell.php} -> {run_dir}")
         reason = _unavailable(cell)
         if reason:
-            _write_unavailable(run_dir, cell, reason)
-            say(f"cell {cell.name}: {UNAVAILABLE}: {reason}")
+            write_unavailable(run_dir, cell, reason)
+            say(f"cell {cell.name}: {results.UNAVAILABLE}: {reason}")
             continue
         status = run_suite(run_dir, run.replace(wp=cell.wordpress, php=cell.php, matrix=None), extra, quiet=True)
         verdict = _verdict(run_dir)
         say(f"cell {cell.name}: {verdict} in {time.monotonic() - started:.0f} s (exit {status})")
-        if verdict != results.PASS and not cell.allowed_to_fail:
-            failed.append(cell.name)
     merged = merge_runs(run_dirs, new_run_dir(f"{matrix}-merged"))
-    return (1 if failed else 0), merged.parent
+    return exit_status(merged), merged.parent
+
+
+def exit_status(merged_results: Path) -> int:
+    """0 only when the merged verdict is PASS: a cell that may not fail failed, was incomplete or
+    could not be built (UNAVAILABLE) all make the matrix run fail."""
+    verdict = json.loads(merged_results.read_text())["merged"]["verdict"]
+    return 0 if verdict == results.PASS else 1
 
 
 def _unavailable(cell: Cell) -> str:
     """Why this cell cannot be built here ("" when it can): its base suite cannot be fetched."""
     try:
         base_image.ensure(PHP[cell.php])
-    except Exception as exc:  # debootstrap's or the engine's own message says what failed
-        return f"the Debian suite {PHP[cell.php]} cannot be fetched: {exc}"
+    except (subprocess.CalledProcessError, DockerError) as exc:  # debootstrap's or the engine's own message says what failed
+        detail = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else [str(exc)]
+        return f"the Debian suite {PHP[cell.php]} cannot be fetched: {' '.join(detail)}"
     return ""
 
 
-def _write_unavailable(run_dir: Path, cell: Cell, reason: str) -> None:
+def write_unavailable(run_dir: Path, cell: Cell, reason: str) -> None:
     now = datetime.now(UTC).isoformat()
     doc = results.document({"id": run_dir.name, "started": now, "finished": now, "system": {"cell": cell.record()}}, [])
-    doc["run"].update(verdict=UNAVAILABLE, unavailable=reason)
+    doc["run"].update(verdict=results.UNAVAILABLE, unavailable=reason)
     (run_dir / "results.json").write_text(json.dumps(doc, indent=2))
 
 

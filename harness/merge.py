@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from . import manifest, results
-from .results import ERROR, FAIL, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, SEVERITY, TestResult
+from .results import ERROR, FAIL, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, SEVERITY, UNAVAILABLE, TestResult
 
 RESULTS = "results.json"
 MERGED_SUFFIX = "merged"  # a merged folder is reports/<timestamp>-merged/
-UNAVAILABLE = "UNAVAILABLE"  # harness.matrix's verdict for a cell it could not build (its suite unfetchable)
 
 
 class MergeInputError(ValueError):

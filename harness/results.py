@@ -16,6 +16,7 @@ from .cases import KINDS, POSITIVE
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
 FLAKY = "FLAKY"  # failed, then passed when re-run on a fresh reset: never a pass
 INCOMPLETE = "INCOMPLETE"
+UNAVAILABLE = "UNAVAILABLE"  # a matrix cell that could not be built here (its Debian suite unfetchable): said, not judged
 # The worst status among a requirement's tests wins.
 SEVERITY = [FAIL, ERROR, FLAKY, NOT_RUN, SKIPPED, NOT_APPLICABLE, PASS]
 
@@ -70,7 +71,7 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
     for req in spec.requirements().values():
         mine = [t for t in tests if req.id in t.requirements]
         # A test about a site this run's is not (no third-party plugin on it) says nothing of the requirement.
-        judged = [t for t in mine if not (t.site_lacks and t.status == NOT_APPLICABLE)] or mine
+        judged = [t for t in mine if not (t.site_lacks and t.status == NOT_APPLICABLE)]  # none left: NOT RUN
         applicable = not (req.capability and req.capability in unclaimed)
         rows.append(
             {

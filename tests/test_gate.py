@@ -148,7 +148,7 @@ def test_a_cell_the_matrix_could_not_build_blocks_in_one_line(tmp_path):
     folder = tmp_path / "old"
     folder.mkdir()
     doc = results.document({"id": "old", "started": "", "finished": "", "system": {"cell": OLD_CELL}}, [])
-    doc["run"].update(verdict=merge.UNAVAILABLE, unavailable="the Debian suite bullseye cannot be fetched")
+    doc["run"].update(verdict=results.UNAVAILABLE, unavailable="the Debian suite bullseye cannot be fetched")
     (folder / "results.json").write_text(json.dumps(doc))
     assert gate.decide([folder, write_run(tmp_path, "new", passing(), NEW_CELL)]).why() == [
         "wp5.7-php7.4: verdict UNAVAILABLE: the Debian suite bullseye cannot be fetched"
@@ -193,3 +193,24 @@ def test_bad_input_is_refused_plainly_with_exit_2(tmp_path, capsys, monkeypatch,
 
 def test_not_run_statuses_are_named(tmp_path):
     assert NOT_RUN in gate.decide([write_run(tmp_path, "run", with_status(passing(), "CONN-1", NOT_RUN), NEW_CELL)]).why()[0]
+
+
+def test_only_cells_allowed_to_fail_are_no_release(tmp_path):
+    """Nothing that counts was gated: a next-PHP cell alone, even passing, says nothing of the build."""
+    decision = gate.decide([write_run(tmp_path, "next", passing(), cell("7.1", "8.5", allowed_to_fail=True))])
+    assert not decision.releasable
+    assert decision.why() == [": no cell that counts was gated: every cell given is allowed to fail"]
+
+
+def test_a_matrix_with_a_cell_it_could_not_build_exits_non_zero(tmp_path):
+    """UNAVAILABLE is no pass: the matrix run's exit follows the merged verdict."""
+    from harness import matrix
+    from harness.stack.config import Cell
+
+    old = tmp_path / "old"
+    old.mkdir()
+    matrix.write_unavailable(old, Cell("5.7", "7.4"), "the Debian suite bullseye cannot be fetched")
+    merged = merge.merge_runs([old, write_run(tmp_path, "new", passing(), NEW_CELL)], tmp_path / "merged")
+    assert matrix.exit_status(merged) == 1
+    clean = merge.merge_runs([write_run(tmp_path, "new2", passing(), NEW_CELL)], tmp_path / "merged2")
+    assert matrix.exit_status(clean) == 0

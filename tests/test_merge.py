@@ -7,9 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from harness import cli, merge, results
-from harness.merge import UNAVAILABLE
 from harness.outputs import report_html
-from harness.results import ERROR, FAIL, FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
+from harness.results import ERROR, FAIL, FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, UNAVAILABLE, TestResult
 
 from .runfolders import NEW, OLD, cell, nodeid, passing, statuses, with_status, write_run
 

@@ -93,7 +93,7 @@ def test_every_matrix_cell_is_a_supported_pair():
 
 
 def test_the_nightly_profile_sends_at_least_a_thousand_invalid_payloads():
-    """Issue #12: the thorough profile checks the state unchanged after each of ≥ 1,000 invalid payloads."""
+    """The nightly (thorough) profile's size: ≥ 1,000 examples per API property, the invalid payloads included."""
     from harness.profiles import PROFILES
 
     assert PROFILES["thorough"].api_examples >= 1000
@@ -108,3 +108,11 @@ def test_the_next_php_is_a_cell_allowed_to_fail_built_from_its_own_suite(tmp_pat
     assert config.cell.allowed_to_fail and config.suite == "sid"
     assert compose.PHP_FROM[config.php] == "experimental"
     assert not StackConfig(wordpress="7.1").cell.allowed_to_fail
+
+
+@pytest.mark.parametrize("clash", [["--wp", "6.8"], ["--php", "7.4"], ["--stack", "igny8-ab12cd"]])
+def test_a_matrix_run_refuses_a_stack_or_version_of_its_own_before_anything_starts(clash):
+    from harness import cli
+
+    with pytest.raises(SystemExit, match="--matrix chooses each cell's stack, WordPress and PHP itself"):
+        cli.main(["run", "--matrix", "edges", *clash])

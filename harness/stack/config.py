@@ -42,7 +42,7 @@ class Cell:
         return {"name": self.name, "wordpress": self.wordpress, "php": self.php, "allowed_to_fail": self.allowed_to_fail}
 
 
-# The versions on offer, from Debian's mirrors (ENVIRONMENT.md). Adding a version is a line here.
+# The versions on offer, from Debian's mirrors (README "The matrix"). Adding a version is a line here.
 WORDPRESS = {
     "5.7": WordPressRelease("bullseye", "5.6", "8.0"),
     "6.1": WordPressRelease("bookworm", "5.6", "8.2"),
@@ -52,9 +52,10 @@ WORDPRESS = {
 PHP = {"7.4": "bullseye", "8.2": "bookworm", "8.4": "trixie", "8.5": "sid"}  # PHP version -> the suite it and MariaDB come from
 # A PHP its suite does not have yet: installed from this suite onto it (the next PHP, from experimental).
 PHP_FROM = {"8.5": "experimental"}
-# Where a WordPress's own suite also has its PHP, the pair is Debian's own; any other pair
-# unpacks that WordPress onto the other suite's PHP (wordpress-stack/wordpress/Dockerfile).
-NATIVE_PHP = {"5.7": "7.4", "6.1": "8.2", "6.8": "8.4", "7.1": "8.4"}
+# A WordPress's PHP when --php is not given: the PHP minor its own suite ships (7.1: sid's 8.4, built
+# from trixie, whose PHP is the same minor). Where the PHP's suite is not the WordPress's, that
+# WordPress is unpacked onto the PHP's suite (wordpress-stack/wordpress/Dockerfile).
+DEFAULT_PHP = {"5.7": "7.4", "6.1": "8.2", "6.8": "8.4", "7.1": "8.4"}
 DEFAULT_WORDPRESS = "7.1"  # the newest obtainable
 
 MATRICES = {
@@ -62,7 +63,7 @@ MATRICES = {
         *(Cell("5.7", "7.4"), Cell("6.1", "8.2"), Cell("6.8", "8.4"), Cell("7.1", "8.4"), Cell("6.8", "7.4"), Cell("7.1", "8.2")),
         Cell("7.1", "8.5", allowed_to_fail=True),  # the next PHP: its failures are news, not a blocker
     ),
-    "native": (Cell("5.7", "7.4"), Cell("6.1", "8.2"), Cell("6.8", "8.4"), Cell("7.1", "8.4")),
+    "native": (Cell("5.7", "7.4"), Cell("6.1", "8.2"), Cell("6.8", "8.4"), Cell("7.1", "8.4")),  # each WordPress on its own suite's PHP minor
     "edges": (Cell("5.7", "7.4"), Cell("7.1", "8.4")),  # the oldest and the newest: what `igny8 test` runs
 }
 
@@ -77,7 +78,7 @@ def find_cell(wordpress: str | None = None, php: str | None = None) -> Cell:
     wordpress = wordpress or DEFAULT_WORDPRESS
     if wordpress not in WORDPRESS:
         raise ValueError(f"WordPress {wordpress!r} is not offered; choose one of {', '.join(WORDPRESS)}")
-    php = php or NATIVE_PHP[wordpress]
+    php = php or DEFAULT_PHP[wordpress]
     if php not in PHP:
         raise ValueError(f"PHP {php!r} is not offered; choose one of {', '.join(PHP)}")
     release = WORDPRESS[wordpress]
