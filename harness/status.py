@@ -22,9 +22,9 @@ def mark_not_applicable(item: pytest.Item, reason: str, incomplete: bool = False
     item.add_marker(pytest.mark.skip(reason=f"NOT APPLICABLE: {reason}"))
 
 
-def not_applicable(node: pytest.Item, reason: str, incomplete: bool = False) -> NoReturn:
+def not_applicable(node: pytest.Item, reason: str, incomplete: bool = False, site_lacks: bool = False) -> NoReturn:
     """While a test sets up or runs: stop it as NOT APPLICABLE, for `reason`."""
-    node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": incomplete}))
+    node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": incomplete, **({"site_lacks": True} if site_lacks else {})}))
     pytest.skip(f"NOT APPLICABLE: {reason}")
 
 
@@ -32,8 +32,7 @@ def site_lacks(node: pytest.Item, reason: str) -> NoReturn:
     """While a test sets up: the run's site does not have what this test is about (a third-party
     plugin, say): NOT APPLICABLE, and not counted for its requirements. Not incomplete: the run
     could make every check its site calls for."""
-    node.user_properties.append((PROPERTY, {"reason": reason, "incomplete": False, "site_lacks": True}))
-    pytest.skip(f"NOT APPLICABLE: {reason}")
+    not_applicable(node, reason, site_lacks=True)
 
 
 def incomplete(node: pytest.Item, reason: str) -> NoReturn:
