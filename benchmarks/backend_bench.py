@@ -118,7 +118,7 @@ def main():
         url = f"{base}/integration/integrations/{seeded['integration_id']}"
 
         start = datetime.now(UTC)
-        bodies = [json.dumps(large_structure(1000, 1000, timestamp(start + timedelta(seconds=i)))) for i in range(args.runs)]
+        bodies = [json.dumps(large_structure(1000, 1000, timestamp(start + timedelta(milliseconds=i)))) for i in range(args.runs)]
         print(f"update-structure body: {len(bodies[0]) / 1024:.0f} KiB; {args.runs} runs", flush=True)
         sent = iter(bodies)
         headers = {"Content-Type": "application/json"}

@@ -71,4 +71,4 @@ def names() -> list[str]:
 
 def _load_all() -> None:
     """The modules that register checks: importing them fills CHECKS."""
-    from . import properties, stateful  # noqa: F401
+    from . import field_report, properties, stateful  # noqa: F401

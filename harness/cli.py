@@ -8,10 +8,17 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, options, spec
+from . import __version__, options, sites, spec
 from .options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def positive_int(text: str) -> int:
+    """argparse's type for a count of at least one."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def cmd_spec(args: argparse.Namespace) -> int:
@@ -106,11 +113,17 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     run = RunOptions.from_args(args)
     plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
-    wanted = Wanted(run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"], extra_plugins=run["with_plugin"])
+    profile = sites.for_run(run["site"])
+    wanted = Wanted(
+        run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"], extra_plugins=sites.plugins_for_run(run["with_plugin"], run["site"])
+    )
     attach = args.name if args.name in Stack.known() else None
     with running_stack(wanted, attach=attach, keep=True, name=args.name) as stack:
         if stack.config.extra_plugins:  # active, or WordPress's reason why not (ExtraPluginRefused)
             WordPressClient.for_stack(stack).activate_extra_plugins()
+        if profile is not sites.NO_SITE:
+            made = sites.build(WordPressClient.for_stack(stack), profile)
+            print(f"{profile.summary()}, built in {made['seconds']} s")
         print(stack.describe(show_secrets=args.show_secrets or sys.stdout.isatty()))
         print(f"\n`igny8 down {stack.name}` removes it.")
     return 0
@@ -179,9 +192,21 @@ def cmd_repro(args: argparse.Namespace) -> int:
     from . import repro
     from .stack.engine import ensure_engine
 
-    ensure_engine()
     run = RunOptions.from_args(args)
-    return repro.run(args.file, keep=run["keep"], stack_name=run["stack"], extra_plugins=run["with_plugin"])
+    if args.file:
+        if args.max_posts is not None:
+            raise SystemExit("igny8 repro: --max-posts goes with --from-structure or --from-diagnostics")
+        ensure_engine()
+        return repro.run(args.file, run)
+    from .field_report import DEFAULT_MAX_POSTS, FieldReportError
+
+    try:  # a bad file is refused before any stack starts
+        source = args.from_structure or args.from_diagnostics
+        doc = repro.from_field_report(source, "structure" if args.from_structure else "diagnostics", args.max_posts or DEFAULT_MAX_POSTS)
+    except FieldReportError as exc:
+        raise SystemExit(f"igny8 repro: {exc}") from exc
+    ensure_engine()
+    return repro.replay_doc(doc, run)
 
 
 # ---- merging a matrix's runs and the release gate (issue #12) ----------------------------------
@@ -297,8 +322,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?")
     p.set_defaults(func=cmd_mutant)
 
-    p = sub.add_parser("repro", help="replay a failing example (reports/<run>/repro/*.json) on a fresh stack")
-    p.add_argument("file")
+    p = sub.add_parser("repro", help="replay a failing example (reports/<run>/repro/*.json), or build a field report's site, on a fresh stack")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", help="a repro file a failing run wrote")
+    source.add_argument("--from-structure", metavar="FILE", help="a structure payload, or a backend's config_json holding one: build a site of its shape")
+    source.add_argument(
+        "--from-diagnostics", metavar="FILE", help="the plugin's diagnostics export (spec/diagnostics.schema.json): its structure, on its WordPress and PHP"
+    )
+    p.add_argument("--max-posts", type=positive_int, default=None, metavar="N", help="with --from-*: posts and terms made at most (default 5000)")
     options.add_to_parser(p, "repro")
     p.set_defaults(func=cmd_repro)
 

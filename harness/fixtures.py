@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from . import bystander
+from . import bystander, sites
 from .bystander import Bystander
 from .checks import CheckContext
 from .clients.backend import BackendClient
@@ -72,7 +72,7 @@ def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8
     if o["backend_url"]:
         pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
     plugin_file = igny8_plugin_manifest.plugin_file if o["plugin"] else None
-    wanted = Wanted(o["wp"], o["plugin"], plugin_file, o["backend_image"], o["php"], extra_plugins=o["with_plugin"])
+    wanted = Wanted(o["wp"], o["plugin"], plugin_file, o["backend_image"], o["php"], extra_plugins=sites.plugins_for_run(o["with_plugin"], o["site"]))
     live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
     if not o["stack"]:
         with live():
@@ -103,15 +103,26 @@ def igny8_tenant(igny8_backend_target: BackendTarget) -> Tenant:
 
 
 @pytest.fixture(scope="session")
-def igny8_wp_session(igny8_stack: Stack) -> WordPressClient:
+def igny8_site(igny8_options: RunOptions) -> sites.SiteProfile:
+    """The site profile the run names (--igny8-site), or NO_SITE: an empty site as installed."""
+    return sites.for_run(igny8_options["site"])
+
+
+@pytest.fixture(scope="session")
+def igny8_wp_session(request: pytest.FixtureRequest, igny8_stack: Stack, igny8_site: sites.SiteProfile) -> WordPressClient:
     """WordPress, logged in to wp-admin as its administrator, once for the session, which starts
-    from a just-installed site with the plugin under test activated afresh."""
+    from a just-installed site (or the run's site profile, built here) with the plugin under test
+    activated afresh."""
     client = WordPressClient.for_stack(igny8_stack)
     client.login()
     try:
+        made = sites.build(client, igny8_site)  # every reset returns to it; NO_SITE empties an attached stack's
         client.reset()
     except ExtraPluginRefused as exc:  # not the site the run names: no test can say anything of it
         pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    if made.get("site"):
+        with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+            say(f"{igny8_site.summary()}, built in {made['seconds']} s")
     from . import strategies  # not at plugin load: its character tables are Hypothesis's slow start
 
     registered = client.state()["wordpress"]
@@ -165,7 +176,8 @@ def igny8_stack_info(
         "stack": target.name,
         "plugin": {},
         "backend": {"version": health.get("version"), "revision": health.get("revision"), "image": target.backend_label},
-        "versions": {"postgres": health.get("database")},
+        # The database's version from the database itself: the backend's health names none (OPS-3).
+        "versions": {"postgres": observer.server_version() if (observer := request.getfixturevalue("igny8_observer")) else None},
         "urls": {"backend": target.backend_url},
     }
     if not igny8_options["backend_url"]:
@@ -174,6 +186,9 @@ def igny8_stack_info(
         manifest: PluginManifest = request.getfixturevalue("igny8_plugin_manifest")
         info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": manifest.name}
         info["extra_plugins"] = extra_plugins_ran(stack, state)
+        site: sites.SiteProfile = request.getfixturevalue("igny8_site")
+        if site is not sites.NO_SITE:
+            info["site"] = {"name": site.name, "file": site.source, "summary": site.summary()}
         info["versions"].update(state["versions"])
         info["urls"]["wordpress"] = stack.urls.wordpress
         info["cell"] = stack.config.cell.record()

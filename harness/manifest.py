@@ -27,6 +27,7 @@ CONTROLS = {
     "test_connection": "Test connection",
     "sync_now": "Sync now",
     "disconnect": "Disconnect",
+    "diagnostics": "Download diagnostics",  # with diagnostics-export (LOG-4)
 }
 DEFAULTS: dict[str, Any] = {
     "plugin_file": "igny8-wp-plugin.php",

@@ -21,11 +21,15 @@ def observed(backend: BackendClient, observer: Observer | None, integration_id: 
 
 
 def later_than_stored(backend: BackendClient, observer: Observer | None) -> datetime:
-    """A generated_at after whatever structure the integration holds (and after now): a structure
-    dated so is never refused as stale, whatever earlier tests or runs left."""
+    """A generated_at after whatever structure the integration holds (and a second after now): a
+    structure dated so is never refused as stale, whatever earlier tests or runs left. Only a
+    microsecond past the stored one, so that many calls in a row (a property's examples) stay near
+    the clock: the backend refuses a generated_at more than 5 minutes ahead of its own (CONC-3)."""
     held = stored_structure(backend, observer)
-    base = datetime.fromisoformat(held["generated_at"].replace("Z", "+00:00")) if held else datetime.now(UTC)
-    return max(base, datetime.now(UTC)) + timedelta(seconds=1)
+    soon = datetime.now(UTC) + timedelta(seconds=1)
+    if not held:
+        return soon
+    return max(datetime.fromisoformat(held["generated_at"].replace("Z", "+00:00")) + timedelta(microseconds=1), soon)
 
 
 SERVED = ("generated_at", "site_url", "wp_version", "plugin_version", "post_types", "taxonomies")

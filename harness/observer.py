@@ -103,6 +103,13 @@ class Observer:
         for statement in self.spec.reset:
             self._rows(statement, integration_id)
 
+    def server_version(self) -> str:
+        """The database's own version ("15.8 (Debian 15.8-0+deb12u1)"): for the run's record, and
+        what the backend's anonymous health must not tell (OPS-3). Reads no tenant's rows."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else ""
+
     def snapshot(self, integration_id: int) -> str:
         """Everything the observer shows of one integration, as text: equal text, equal rows."""
         rows = {name: self._rows(self.spec.queries[name], integration_id) for name in QUERIES}

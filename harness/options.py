@@ -70,8 +70,10 @@ STACK_COMMANDS = ("run", "up")
 OPTIONS: tuple[Option, ...] = (
     # wp, plugin, backend_image: None is the default for a new stack (harness/stack/config.py); on an
     # attached stack (--stack), only what is given is put in place.
-    Option("wp", f"WordPress version (default {DEFAULT_WORDPRESS})", choices=lambda: list(WORDPRESS), commands=(*STACK_COMMANDS, "selftest")),
-    Option("php", "PHP version (default: the one Debian packages with that WordPress)", choices=lambda: list(PHP), commands=(*STACK_COMMANDS, "selftest")),
+    Option("wp", f"WordPress version (default {DEFAULT_WORDPRESS})", choices=lambda: list(WORDPRESS), commands=(*STACK_COMMANDS, "selftest", "repro")),
+    Option(
+        "php", "PHP version (default: the one Debian packages with that WordPress)", choices=lambda: list(PHP), commands=(*STACK_COMMANDS, "selftest", "repro")
+    ),
     Option(
         "matrix",
         "run the suite once per cell of this set (harness/stack/config.py MATRICES), then merge",
@@ -80,7 +82,7 @@ OPTIONS: tuple[Option, ...] = (
         to_pytest=False,
         choices=lambda: list(MATRICES),
     ),
-    Option("plugin", "the plugin directory to test (default: the reference plugin)", metavar="DIR", commands=STACK_COMMANDS),
+    Option("plugin", "the plugin directory to test (default: the reference plugin)", metavar="DIR", commands=(*STACK_COMMANDS, "repro")),
     Option("backend_image", "a backend image to run instead of the reference one", metavar="IMAGE", commands=STACK_COMMANDS),
     Option(
         "with_plugin",
@@ -88,6 +90,12 @@ OPTIONS: tuple[Option, ...] = (
         metavar="DIR",
         repeatable=True,
         commands=(*STACK_COMMANDS, "repro"),
+    ),
+    Option(
+        "site",
+        "a site profile (fixtures/sites/*.yaml) built on the stack before the first test; every reset returns to it",
+        metavar="FILE",
+        commands=STACK_COMMANDS,
     ),
     Option("stack", "attach to this running stack instead of making one", metavar="NAME", commands=("run", "repro"), in_repro=False),
     Option("keep", "leave the stack running afterwards", flag=True, commands=("run", "repro"), in_repro=False),

@@ -108,11 +108,13 @@ def check_malformed_body(ctx: CheckContext, case: Sequence[str]) -> None:
 
 @check("api-order", needs="backend")
 def check_older_never_overwrites(ctx: CheckContext, case: Sequence[Any]) -> None:
-    """CONC-1: of two structures `gap` microseconds apart, the newer stays though the older arrives last."""
+    """CONC-1: of two structures `gap` microseconds apart, the newer stays though the older arrives last.
+    The newer is dated just after the stored one and the older `gap` before it, so that examples in a
+    row never carry the stored time far ahead of the clock (CONC-3 refuses more than 5 minutes)."""
     backend = ctx.backend
     first, second, gap = case
     base = later_than_stored(ctx.backend, ctx.observer)
-    older, newer_payload = newer(first, base), newer(second, base + timedelta(microseconds=gap))
+    older, newer_payload = newer(first, base - timedelta(microseconds=gap)), newer(second, base)
     assert backend.update_structure(newer_payload).status_code == 200
     response = backend.update_structure(older)
     assert response.status_code == 409, f"an older structure answered {response.status_code}, not 409"

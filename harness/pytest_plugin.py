@@ -11,7 +11,7 @@ from typing import Any
 import allure
 import pytest
 
-from . import baseline, manifest, options, outputs, profiles, spec
+from . import baseline, manifest, options, outputs, profiles, sites, spec
 from .cases import case_of
 from .planned import Planner
 from .stack.config import REFERENCE_PLUGIN, extra_plugin_dirs
@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
         plugin_dir = Path(run["plugin"] or REFERENCE_PLUGIN)
         config.stash[MANIFEST] = manifest.load(run["manifest"] or plugin_dir / manifest.FILENAME, default_name=plugin_dir.name)
         config.stash[KNOWN] = baseline.load(run["baseline"]) if run["baseline"] else []
-        extra_plugin_dirs(run["with_plugin"] or (), str(plugin_dir))  # a directory that is no plugin: refused before any stack
+        extra_plugin_dirs(sites.plugins_for_run(run["with_plugin"], run["site"]) or (), str(plugin_dir))  # refused before any stack
     except (manifest.ManifestError, baseline.BaselineError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from exc
     from . import fixtures

@@ -4,14 +4,17 @@ implementations and WordPress version, and says whether it still fails."""
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import checks
+from . import checks, field_report, sites
 from .checks import CheckContext
+from .options import RunOptions
 from .progress import say
-from .session import stack_context
+from .session import plugin_manifest, stack_context
+from .stack.config import PLUGIN_FOLDER
 from .stack.stack import Stack, Wanted, running_stack
 
 
@@ -64,6 +67,9 @@ def replay(doc: dict[str, Any], stack: Stack) -> str | None:
     options = doc.get("options", {})
     ctx = stack_context(stack, options.get("manifest"), options.get("backend_observer"))
     check = checks.get(doc["kind"])
+    site = doc.get("system", {}).get("site")
+    if site and ctx.wp is not None:  # the run's site profile (--site), which every reset returned to
+        sites.build(ctx.wp, sites.load(site["file"]))
     try:
         prepare(check, ctx)
         check.run(ctx, doc["example"])
@@ -72,15 +78,51 @@ def replay(doc: dict[str, Any], stack: Stack) -> str | None:
     return None
 
 
-def run(path: str, keep: bool = False, stack_name: str | None = None, extra_plugins: tuple[str, ...] | None = None) -> int:
-    """`extra_plugins` (--with-plugin) replace the third-party plugins the recorded run had."""
+def run(path: str, options: RunOptions) -> int:
+    """Replays a recorded example; --plugin, --wp, --php and --with-plugin replace what the recorded run had."""
     doc = load(path)
     say(f"replaying {doc['kind']} from {doc.get('test', '?')} (seed {doc.get('seed')})")
+    return replay_doc(doc, options)
+
+
+def from_field_report(path: str, expect: str, max_posts: int) -> dict[str, Any]:
+    """A repro document for a field report (harness.field_report): the `site-sync` check on a site
+    of its shape, on the customer's WordPress and PHP where the matrix has them. Raises
+    FieldReportError, naming the problem, for a file that is none."""
+    report = field_report.read(path, expect)
+    site, notes = field_report.site_from(report, max_posts)
+    wordpress, php, version_notes = field_report.wanted_versions(report)
+    for note in [*notes, *version_notes]:
+        say(note)
+    others = [p for p in report.active_plugins if not p["file"].startswith(f"{PLUGIN_FOLDER}/")]  # not the plugin under test
+    if others:
+        names = ", ".join(f"{p['name'] or p['file']} {p['version']}" for p in others)
+        say(f"the site also ran: {names} (put any of them on the stack with --with-plugin DIR)")
+    for line in report.log[-5:]:
+        say(f"its log: {line}")
+    posts = sum(group["count"] for group in site["posts"])
+    say(f"building {len(site['post_types'])} post types, {len(site['taxonomies'])} taxonomies and {posts} posts from {report.kind} {path}")
+    return {"kind": "site-sync", "test": f"repro --from-{expect} {path}", "example": site, "system": {"versions": {"wordpress": wordpress, "php": php}}}
+
+
+def replay_doc(doc: dict[str, Any], options: RunOptions) -> int:
+    """Replays `doc` on a fresh stack (or --stack's): exit 1 and REPRODUCED with the failure, or 0."""
     wanted = wanted_from(doc)
-    if extra_plugins:
-        wanted = replace(wanted, extra_plugins=tuple(extra_plugins))
-    with running_stack(wanted, attach=stack_name, keep=keep) as stack:
-        failure = replay(doc, stack)
+    if options["plugin"]:
+        wanted = replace(wanted, plugin_dir=str(Path(options["plugin"]).resolve()), plugin_file=plugin_manifest(options["plugin"]).plugin_file)
+    if options["wp"] or options["php"]:
+        wanted = replace(wanted, wordpress=options["wp"] or wanted.wordpress, php=options["php"])
+    if options["with_plugin"]:
+        wanted = replace(wanted, extra_plugins=tuple(options["with_plugin"]))
+    with running_stack(wanted, attach=options["stack"], keep=options["keep"]) as stack:
+        try:
+            failure = replay(doc, stack)
+        except sites.SiteProfileError as exc:  # the site could not be made: nothing was replayed
+            print(f"not replayed: {exc}")
+            return 2
+        finally:
+            if options["keep"]:
+                print(stack.describe(show_secrets=sys.stdout.isatty()))
     if failure:
         print(f"REPRODUCED: {failure}")
         return 1

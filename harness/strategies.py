@@ -41,10 +41,13 @@ def note_registered(keys: Iterable[str]) -> None:
 
 
 def taken(key: str) -> bool:
-    return key in REGISTERED or key in RESERVED or key == "0"  # "0": WordPress's empty() refuses it
+    # Lowercased: MariaDB compares term_taxonomy.taxonomy case-insensitively, so "Tag" would share "tag"'s terms.
+    return key.lower() in REGISTERED or key.lower() in RESERVED or key == "0"  # "0": WordPress's empty() refuses it
 
 
 KEY_ALPHABET = string.ascii_lowercase + string.digits + "_-"
+# What a taxonomy name may hold beyond that: register_taxonomy() checks only its length in bytes.
+TAXONOMY_EXTRA = string.ascii_uppercase + "äöüßéñçøЖж书文ك"
 
 
 def keys(max_size: int) -> st.SearchStrategy[str]:
@@ -53,6 +56,13 @@ def keys(max_size: int) -> st.SearchStrategy[str]:
     any_length = st.text(KEY_ALPHABET, min_size=1, max_size=max_size)
     at_the_limit = st.text(KEY_ALPHABET, min_size=max_size, max_size=max_size)
     return st.one_of(any_length, at_the_limit).filter(lambda k: not taken(k))
+
+
+def taxonomy_keys() -> st.SearchStrategy[str]:
+    """Taxonomy names as WordPress takes them (STORE-4): slugs, and names with uppercase and
+    non-ASCII letters (a shop's pa_Color, pa_größe), up to 32 bytes of UTF-8."""
+    wide = st.text(KEY_ALPHABET + TAXONOMY_EXTRA, min_size=1, max_size=32).filter(lambda k: len(k.encode()) <= 32 and not taken(k))
+    return st.one_of(keys(32), wide)
 
 
 # Text a label may hold that a careless plugin, backend or page would mangle.
@@ -100,7 +110,10 @@ def sites(draw: st.DrawFn, max_types: int = 4, max_taxonomies: int = 4, max_post
     """A site: custom post types and taxonomies (the built-ins stay), and some content for them."""
     post_types = draw(st.dictionaries(keys(20), post_type_defs(), max_size=max_types))
     taken = set(post_types)
-    taxonomies = draw(st.dictionaries(keys(32).filter(lambda k: k not in taken), taxonomy_defs(set(post_types) | {"post", "page"}), max_size=max_taxonomies))
+    # attachment:image: what WordPress attaches a media taxonomy to, not a post type key (STORE-4)
+    attachable = set(post_types) | {"post", "page", "attachment:image"}
+    names = draw(st.lists(taxonomy_keys().filter(lambda k: k.lower() not in taken), unique_by=str.lower, max_size=max_taxonomies))
+    taxonomies = {name: draw(taxonomy_defs(attachable)) for name in names}
     posts = []
     for slug in sorted(post_types):
         for n in range(draw(st.integers(0, max_posts))):
@@ -128,7 +141,7 @@ def _compiled(node: dict[str, Any], root: dict[str, Any], max_entries: int = 6) 
         return from_schema(node)
     if "properties" in node:
         return st.fixed_dictionaries({name: _compiled(sub, root, max_entries) for name, sub in node["properties"].items()})
-    names = st.from_regex(node["propertyNames"]["pattern"], fullmatch=True)
+    names = from_schema({"type": "string", **node["propertyNames"]})
     return st.dictionaries(names, _compiled(node["additionalProperties"], root, max_entries), max_size=min(node.get("maxProperties", max_entries), max_entries))
 
 

@@ -1,9 +1,10 @@
 """What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests and the
 harness's types; then two lanes at once. One: the conformance suite against the reference on the
 newest matrix cell, then the self-test on the same stack. The other: the suite against a plugin
-written from spec/ alone, a backend-only run without an observer (which must not pass), the suite
-against a backend with other table names (through its observer), and the reference on the oldest
-cell with a third-party-style plugin beside it; then a stack of its own joins the mutant hunt.
+written from spec/ alone, a backend-only run without an observer (which must not pass), field reports
+reproduced from files (a planted bug found, none on the reference), the suite against a backend with
+other table names (through its observer), and the reference on the oldest cell on the shop-shaped
+site profile with a third-party-style plugin beside it; then a stack of its own joins the mutant hunt.
 Last, the two reference cells are merged into one report and put to the release gate."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from . import devdb
+from . import devdb, mutants
 from .options import RunOptions
 from .outputs.report_html import load
 from .runner import ROOT, new_run_dir, run_suite
@@ -30,6 +31,9 @@ from .totals import Totals
 
 ALT_PLUGIN = ROOT / "reference" / "igny8-wp-plugin-alt"
 EXAMPLE_SITE_PLUGIN = ROOT / "fixtures" / "plugins" / "igny8-example-site"  # a third-party-style plugin (fixtures/README.md)
+FIELD_REPORTS = ROOT / "fixtures" / "field-reports"
+SHOP_SITE = ROOT / "fixtures" / "sites" / "shop.yaml"  # the shape a strict schema refused (fixtures/README.md)
+FIELD_REPORT_MUTANT = "counts-off-by-one"  # a bug a customer's config_json or diagnostics would show
 # Two stacks hunt mutants at once (the second once the other lane is done): the runs mostly wait on
 # HTTP, PHP and the databases, so a second stack nearly halves the self-test on two cores.
 SELFTEST_WORKERS = 2
@@ -82,14 +86,18 @@ def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
         title = f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
         status = _suite(totals, title, new_run_dir("alt-plugin"), on_stack.replace(plugin=str(ALT_PLUGIN)))
         status |= _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
+        status |= _field_reports(stack.name, totals)
     # Other table names are another database layout: a backend of its own, on a stack of its own.
     image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
     renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
     title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
     status |= _suite(totals, title, new_run_dir("renamed-tables"), renamed)
-    # The oldest WordPress and PHP with a third-party plugin's late types, public status and markup labels beside it.
-    oldest_options = RunOptions({"wp": oldest.wordpress, "php": oldest.php, "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True})
-    title = f"the conformance suite against the reference on {oldest.name}, the oldest cell, with {EXAMPLE_SITE_PLUGIN.relative_to(ROOT)}"
+    # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case and
+    # other scripts), with a third-party plugin's late types, public status and markup labels beside it.
+    oldest_options = RunOptions(
+        {"wp": oldest.wordpress, "php": oldest.php, "site": str(SHOP_SITE), "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True}
+    )
+    title = f"the conformance suite against the reference on {oldest.name}, the oldest cell, on {SHOP_SITE.relative_to(ROOT)} with {EXAMPLE_SITE_PLUGIN.name}"
     return status | _suite(totals, title, oldest_run, oldest_options)
 
 
@@ -127,6 +135,30 @@ def _incomplete_without_observer(url: str, ca: Path, key: str, totals: Totals) -
     print(f"exit {status}, verdict {doc['run']['verdict']}, incomplete: {', '.join(sorted(reasons))} -> {'as it must' if ok else 'WRONG'}")
     totals.add_check("backend-only run without an observer is INCOMPLETE and fails", ok)
     return 0 if ok else 1
+
+
+def _field_reports(stack_name: str, totals: Totals) -> int:
+    """`igny8 repro --from-structure` and `--from-diagnostics`, as a developer types them, on this
+    stack: each must find a planted bug (a mutant plugin) from the file alone, and nothing on the reference."""
+    section("field reports: a planted bug reproduced from a file, and nothing on the reference")
+    planted = mutants.make_plugin(mutants.load_all([FIELD_REPORT_MUTANT])[0], ROOT / "reports" / "field-report-mutant")
+    failed = 0
+    for flag, path in (("--from-structure", FIELD_REPORTS / "forum-config.json"), ("--from-diagnostics", FIELD_REPORTS / "forum-diagnostics.json")):
+        for plugin, expected in ((planted, "REPRODUCED"), (REFERENCE_PLUGIN, "not reproduced")):
+            command = [sys.executable, "-m", "harness.cli", "repro", flag, str(path), "--stack", stack_name, "--plugin", str(plugin)]
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            last = (
+                (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+                if expected == "not reproduced"
+                else next((line for line in done.stdout.splitlines() if line.startswith("REPRODUCED")), "(no REPRODUCED line)")
+            )
+            ok = done.returncode == (1 if expected == "REPRODUCED" else 0) and last.startswith(expected)
+            print(f"repro {flag} {path.name} --plugin {plugin.name}: exit {done.returncode}, {last[:100]} -> {'as it must' if ok else 'WRONG'}", flush=True)
+            if not ok:
+                print("\n".join(f"   | {line}" for line in (done.stdout + done.stderr).splitlines()[-30:]), flush=True)
+            totals.add_check(f"repro {flag} with {plugin.name} says {expected}", ok)
+            failed |= not ok
+    return int(failed)
 
 
 def _gate_edges(totals: Totals, runs: Sequence[Path]) -> int:

@@ -5,12 +5,12 @@ request must leave everything the run can see of the integration unchanged (harn
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from harness import bystander
-from harness.observed import later_than_stored, observed, stored_structure
+from harness.observed import as_served, later_than_stored, observed, stored_structure
 from harness.structures import invalid_cases, post_type, structure, taxonomy, timestamp
 
 INVALID = invalid_cases()
@@ -315,3 +315,143 @@ def test_content_of_types_and_taxonomies_with_keys_at_the_limits_is_counted(conn
     assert response.status_code == 200, f"content of keys at WordPress's limits was refused: {response.status_code} {response.text[:300]}"
     read = igny8_backend.read_back()
     assert (read["post_types"][long_type]["synced_count"], read["taxonomies"][long_taxonomy]["synced_count"]) == (2, 1)
+
+
+def _with(payload, path, value):
+    """payload with the value at `path` (keys, then the last key) set, a copy."""
+    payload = json.loads(json.dumps(payload))
+    node = payload
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return payload
+
+
+# Payloads a lenient validator passes and the schema refuses (ERR-5): a pattern's "$" matches before a
+# final newline in Python's re, not in ECMA-262's; formats that a validator may leave unasserted.
+ONE_VALIDATOR_REFUSES = {
+    "post type key with a final newline": (["post_types", "post\n"], post_type("Posts"), "$.post_types"),
+    "taxonomy name with U+0000": (["taxonomies", "cat\x00egory"], taxonomy("Categories", ["post"]), "$.taxonomies"),
+    "object type with U+0000": (["taxonomies", "category", "object_types"], ["post\x00"], "$.taxonomies.category.object_types"),
+    "wp_version with a final newline": (["wp_version"], "6.1.9\n", "$.wp_version"),
+    "plugin_version with a final newline": (["plugin_version"], "1.0.0\n", "$.plugin_version"),
+    "site_url with a blank": (["site_url"], "https://wp.example/a b", "$.site_url"),
+    "site_url with a final newline": (["site_url"], "https://wp.example/\n", "$.site_url"),
+    "generated_at on a day February lacks": (["generated_at"], "2025-02-29T00:00:00.000000Z", "$.generated_at"),
+}
+
+
+@pytest.mark.requirement("ERR-5", "ERR-4", case="negative")
+@pytest.mark.parametrize("name", ONE_VALIDATOR_REFUSES)
+def test_a_payload_a_lenient_validator_would_pass_is_refused_and_stores_nothing(connected_backend, igny8_backend, igny8_observer, name):
+    """The reference once refused these with its fast validator, found no error with the one that
+    names errors, and stored them."""
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
+    before = observed(igny8_backend, igny8_observer)
+    path, value, named = ONE_VALIDATOR_REFUSES[name]
+    payload = _with(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))), path, value)
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
+    assert any(d["path"].startswith(named) for d in error["details"]), f"the refusal does not name {named}: {error['details']}"
+    assert observed(igny8_backend, igny8_observer) == before, f"{name}: refused, yet stored"
+
+
+@pytest.mark.requirement("ERR-5")
+def test_a_payload_at_the_schemas_edges_is_accepted_and_read_back_unchanged(connected_backend, igny8_backend, igny8_observer):
+    """What a too strict reading of the schema would refuse: keys at WordPress's limits, a label of
+    200 characters outside the BMP, a label ending in a newline (ECMA-262's "$" is after it), the
+    largest count, a URL with a query, a fragment and non-ASCII, versions with suffixes."""
+    types = {"a-post_type-of-20ch"[:19] + "x": post_type("📚" * 200, 2147483647), "post": post_type("Posts\n", 0), "9": post_type("Nine", 1)}
+    taxonomies = {"t" * 30 + "-_": taxonomy("a" * 200, [], 0), "category": taxonomy("Ж\u200f", ["post", "9"], 1, hierarchical=True)}
+    payload = structure(
+        types,
+        taxonomies,
+        generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)),
+        site_url="https://wp.example/blog/é?lang=fr&x=1#top",
+        wp_version="6.5-RC1",
+        plugin_version="1.0.0+build.5",
+    )
+    response = igny8_backend.update_structure(payload)
+    assert response.status_code == 200, f"a valid payload at the schema's edges was refused: {response.status_code} {response.text[:400]}"
+    assert stored_structure(igny8_backend, igny8_observer) == as_served(payload), "the payload was not stored as sent"
+
+
+@pytest.mark.requirement("CONC-3", "ERR-4", case="negative")
+def test_a_structure_from_a_day_ahead_is_refused_and_the_next_sync_is_accepted(connected_backend, igny8_backend, igny8_observer, igny8_evidence):
+    """Stored, it would make every later sync stale (409) until tomorrow."""
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
+    before = observed(igny8_backend, igny8_observer)
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    ahead = structure({"post": post_type("From tomorrow", 99)}, generated_at=timestamp(tomorrow))
+    error = assert_json_error(igny8_backend.update_structure(ahead), 400, "generated_at_in_future")
+    igny8_evidence.json("the refusal", error)
+    assert "$.generated_at" in [d["path"] for d in error["details"]], f"the refusal does not name $.generated_at: {error['details']}"
+    assert observed(igny8_backend, igny8_observer) == before, "a structure from tomorrow was refused, yet stored"
+    ordinary = structure({"post": post_type("Posts", 3)}, generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
+    response = igny8_backend.update_structure(ordinary)
+    assert response.status_code == 200, f"the sync after a refused structure from the future answered {response.status_code}: {response.text[:300]}"
+    assert stored_structure(igny8_backend, igny8_observer) == as_served(ordinary)
+
+
+@pytest.mark.requirement("CONC-3")
+def test_a_structure_four_minutes_ahead_is_accepted(connected_backend, igny8_backend, igny8_stored):
+    """Within the 5 minutes a site's clock may run ahead. Needs the observer: the tenant is reset
+    afterwards, so that no later test meets a structure dated minutes ahead."""
+    try:
+        ahead = structure(generated_at=timestamp(datetime.now(UTC) + timedelta(minutes=4)))
+        response = igny8_backend.update_structure(ahead)
+        assert response.status_code == 200, f"a structure 4 minutes ahead answered {response.status_code}: {response.text[:300]}"
+        assert stored_structure(igny8_backend, igny8_stored) == as_served(ahead)
+    finally:
+        igny8_stored.reset(connected_backend)
+
+
+# Taxonomy names and object types as WordPress takes them (STORE-4): register_taxonomy() checks only
+# a name's length in bytes, and a taxonomy may be attached to more than post types.
+WORDPRESS_NAMES = {
+    "pa_Color": taxonomy("Color", ["product"], 3),
+    "pa_größe": taxonomy("Größe", ["product"], 4),
+    "pa_材质": taxonomy("材质", ["product"], 2),
+    "Genre ALL CAPS": taxonomy("Genre", ["post"], 1),
+    "media_folder": taxonomy("Folders", ["attachment:image", "attachment"], 5, hierarchical=True),
+    "x" * 28 + "é" * 2: taxonomy("32 bytes", ["post"], 0),
+}
+
+
+@pytest.mark.requirement("STORE-4")
+def test_every_taxonomy_name_wordpress_accepts_is_stored_and_read_back_unchanged(connected_backend, igny8_backend, igny8_observer):
+    types = {"post": post_type("Posts", 2), "product": post_type("Products", 3)}
+    payload = structure(types, WORDPRESS_NAMES, generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
+    response = igny8_backend.update_structure(payload)
+    assert response.status_code == 200, f"names WordPress accepts were refused: {response.status_code} {response.text[:400]}"
+    read = igny8_backend.read_back()
+    assert {slug: (e["label"], sorted(e["object_types"])) for slug, e in read["taxonomies"].items()} == {
+        slug: (e["label"], sorted(e["object_types"])) for slug, e in WORDPRESS_NAMES.items()
+    }
+    if igny8_observer is not None:
+        assert stored_structure(igny8_backend, igny8_observer) == as_served(payload), "the names were not stored as sent"
+    items = [
+        {"external_id": n, "post_type": "product", "title": f"P{n}", "status": "publish", "terms": {"pa_Color": ["red"], "pa_größe": ["m"]}} for n in (1, 2)
+    ]
+    response = igny8_backend.sync_content({"items": items})
+    assert response.status_code == 200, f"content tagged in such taxonomies was refused: {response.status_code} {response.text[:300]}"
+    read = igny8_backend.read_back()
+    assert (read["taxonomies"]["pa_Color"]["synced_count"], read["taxonomies"]["pa_größe"]["synced_count"]) == (1, 1)
+
+
+@pytest.mark.requirement("STORE-4", "ERR-4", case="negative")
+@pytest.mark.parametrize(
+    "name",
+    ["t" * 33, "ü" * 33, "cat\x00egory", ""],
+    ids=["33 characters", "33 non-ASCII characters", "U+0000", "empty"],
+)
+def test_a_taxonomy_name_wordpress_cannot_hold_either_is_refused_and_nothing_changes(connected_backend, igny8_backend, igny8_observer, name):
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
+    before = observed(igny8_backend, igny8_observer)
+    taxonomies = {"category": taxonomy("Categories", ["post"]), name: taxonomy("Odd", ["post"])}
+    payload = structure(taxonomies=taxonomies, generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
+    assert any(d["path"].startswith("$.taxonomies") for d in error["details"]), error
+    assert observed(igny8_backend, igny8_observer) == before
+    items = [{"external_id": 1, "post_type": "post", "title": "T", "status": "publish", "terms": {name: ["a"]}}]
+    assert igny8_backend.sync_content({"items": items}).status_code == 400, "sync-content took terms of a taxonomy name WordPress cannot hold"
+    assert observed(igny8_backend, igny8_observer) == before

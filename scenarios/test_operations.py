@@ -1,5 +1,6 @@
 """Operations in other states: a health endpoint must not say "ok" for a backend that cannot reach
-its database (OPS-1); the plugin must activate, connect and sync without PHP warnings (OPS-2)."""
+its database (OPS-1), nor tell anyone which database it runs, up or down (OPS-3); the plugin must
+activate, connect and sync without PHP warnings (OPS-2)."""
 
 import re
 
@@ -7,18 +8,46 @@ import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
 
+DATABASE_PRODUCTS = re.compile(r"postgres(?:ql)?|mariadb|mysql|sqlite", re.I)
+
+
+def database_named(text, server_version):
+    """What of the database a text names: a product, or the version the database itself reports
+    ("15.8 (Debian 15.8-0+deb12u1)": its number, "15.8", standing alone)."""
+    found = sorted({m.group(0) for m in DATABASE_PRODUCTS.finditer(text)})
+    number = (server_version or "").split(" ")[0]
+    if number and re.search(rf"(?<![0-9.]){re.escape(number)}(?![0-9]|\.[0-9])", text):
+        found.append(number)
+    return found
+
 
 @pytest.mark.requirement("OPS-1", case="negative")
-def test_health_does_not_say_ok_when_the_database_is_gone(igny8_backend, igny8_stack, igny8_evidence):
+@pytest.mark.requirement("OPS-3", case="negative")
+def test_health_does_not_say_ok_when_the_database_is_gone(igny8_backend, igny8_stack, igny8_observer, igny8_evidence):
+    server_version = igny8_observer.server_version() if igny8_observer else None
     with igny8_stack.faults.stopped("postgres"):
         response = igny8_backend.health()
     igny8_evidence.json("health with the database stopped", {"status": response.status_code, "body": response.text[:500]})
     says_ok = response.status_code == 200 and response.headers.get("Content-Type", "").startswith("application/json") and response.json().get("status") == "ok"
     assert not says_ok, "the health endpoint answered ok with its database stopped"
+    named = database_named(response.text, server_version)
+    assert not named, f"with its database stopped, the anonymous health answer names it: {named}"
     # Several calls: a server with several workers must have every one of them back, not just one
     # (a kept database connection that died with the restart answers 500 on its worker's next request).
     after = [igny8_backend.health().status_code for _ in range(8)]
     assert after == [200] * 8, f"the backend did not come back with its database: health answered {after} after PostgreSQL restarted"
+
+
+@pytest.mark.requirement("OPS-3")
+def test_health_names_no_database_product_nor_version(igny8_backend, igny8_observer, igny8_evidence):
+    """An anonymous caller learns that the database answers, not which one it is: a product and
+    version are what a scanner matches against known vulnerabilities."""
+    server_version = igny8_observer.server_version() if igny8_observer else None
+    response = igny8_backend.http.get(f"{igny8_backend.base_url}/api/v1/health/", headers={})
+    igny8_evidence.json("health, anonymously", {"status": response.status_code, "body": response.text[:500], "the database says": server_version})
+    assert response.status_code == 200 and response.json()["status"] == "ok", f"health answered {response.status_code}: {response.text[:300]}"
+    named = database_named(response.text, server_version)
+    assert not named, f"the anonymous health answer names the database: {named} in {response.text[:300]}"
 
 
 @pytest.mark.requirement("OPS-1")

@@ -74,3 +74,28 @@ def test_deactivation_unschedules_even_while_the_backend_is_down(connected_site,
         assert igny8_wp.set_plugin_active(False) is False
         events = igny8_wp.cron_events()
     assert events == [], f"igny8 events survive a deactivation made while the backend was down: {events}"
+
+
+# A shop's attribute taxonomies and a media taxonomy, named as WordPress lets plugins name them.
+SHOP_TYPES = {"product": {"label": "Products", "public": True}}
+SHOP_TAXONOMIES = {
+    "pa_Color": {"label": "Color", "object_types": ["product"], "public": True},
+    "pa_größe": {"label": "Größe", "object_types": ["product"], "public": True},
+    "pa_材质": {"label": "材质", "object_types": ["product"], "public": True, "hierarchical": True},
+    "media_folder": {"label": "Folders", "object_types": ["attachment:image"], "public": False, "show_ui": True},
+}
+
+
+@pytest.mark.requirement("STORE-4", "STRUCT-4", "STRUCT-5")
+def test_taxonomies_named_in_upper_case_or_any_script_sync_with_their_content(connected_site, igny8_wp, igny8_backend, igny8_evidence):
+    """One odd entry must not stop a site syncing: every name register_taxonomy() takes is synced with
+    its terms and the items tagged in it (test_backend_api.py sends content tagged in them straight to the API)."""
+    assert not igny8_wp.register(SHOP_TYPES, SHOP_TAXONOMIES)["errors"]
+    igny8_wp.create_terms("pa_größe", ["S", "M", "L"])
+    igny8_wp.create_posts([{"post_type": "product", "title": f"shirt {n}", "terms": {"pa_Color": ["Red"], "pa_材质": ["棉"]}} for n in range(2)])
+    wordpress, served, diff = synced_view(igny8_wp, igny8_backend)
+    igny8_evidence.json("served", served)
+    assert not diff, "with taxonomies named as WordPress allows, the backend differs:\n" + "\n".join(diff)
+    assert set(SHOP_TAXONOMIES) <= set(served["taxonomies"]), f"taxonomies left out: {sorted(set(SHOP_TAXONOMIES) - set(served['taxonomies']))}"
+    assert served["taxonomies"]["media_folder"]["object_types"] == ["attachment:image"]
+    assert served["taxonomies"]["pa_größe"]["count"] >= 3 and served["post_types"]["product"]["count"] >= 2, "the terms or items made were not counted"

@@ -28,7 +28,7 @@ def test_a_manifest_renames_controls_and_claims_capabilities(tmp_path):
 
 def test_the_reference_plugin_declares_itself():
     found = manifest.load(REFERENCE_PLUGIN / manifest.FILENAME)
-    assert found.capabilities == {"content-sync", "event-log"} and (REFERENCE_PLUGIN / found.plugin_file).is_file()
+    assert found.capabilities == {"content-sync", "event-log", "diagnostics-export"} and (REFERENCE_PLUGIN / found.plugin_file).is_file()
 
 
 # What the refusal must say -> a manifest that deserves it.

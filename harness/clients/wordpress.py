@@ -77,8 +77,15 @@ class WordPressClient:
 
     # ---- the test-control must-use plugin --------------------------------------------------
 
-    def control(self, method: str, route: str, **body: Any) -> Any:
-        response = self.http.request(method, f"{self.base_url}{CONTROL}{route}", json=body or None, headers={"X-Igny8-Test-Token": self.control_token})
+    def control(self, method: str, route: str, timeout: float | None = None, **body: Any) -> Any:
+        """`timeout`: for the few routes that do long work (building a large site profile)."""
+        response = self.http.request(
+            method,
+            f"{self.base_url}{CONTROL}{route}",
+            json=body or None,
+            headers={"X-Igny8-Test-Token": self.control_token},
+            timeout=timeout or self.http.timeout,
+        )
         if response.status_code >= 400:
             error = _error(response)
             if error.get("code") == EXTRA_PLUGIN_REFUSED:
@@ -123,7 +130,8 @@ class WordPressClient:
         return str(made["login"]), str(made["password"])
 
     def run_cron(self, hook: str | None = None) -> list[str]:
-        return [str(h) for h in self.control("POST", "/cron/run", **({"hook": hook} if hook else {}))["ran"]]
+        body: dict[str, Any] = {"hook": hook} if hook else {}
+        return [str(h) for h in self.control("POST", "/cron/run", **body)["ran"]]
 
     def cron_events(self) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = self.state()["cron"]

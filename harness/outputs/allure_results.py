@@ -35,6 +35,7 @@ class AllureResults(FileOutput):
             "PostgreSQL": versions.get("postgres"),
             "Plugin": f"{plugin.get('name')} {plugin.get('version')}",
             "Backend": f"{backend.get('version')} rev {backend.get('revision')}",
+            "Site profile": (system.get("site") or {}).get("summary", "none"),
             "Third-party plugins": ", ".join(f"{p.get('name') or p.get('folder')} {p.get('version')}" for p in system.get("extra_plugins") or []),
         }
         (allure_dir / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in environment.items() if v))

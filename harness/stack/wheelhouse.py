@@ -26,7 +26,7 @@ TARGET = ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"
 def ensure() -> Path:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
     stamp = WHEELHOUSE / ".requirements-sha256"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamp.exists() and stamp.read_text() == digest and any(WHEELHOUSE.glob("*.whl")):  # a stamp left beside no wheels is stale
         return WHEELHOUSE
     WHEELHOUSE.mkdir(parents=True, exist_ok=True)
     with step("downloading the backend's wheels on the host"):

@@ -1,4 +1,6 @@
-"""SEC-1, SEC-2, SEC-3: who may call the integration API."""
+"""SEC-1, SEC-2, SEC-3: who may call the integration API; OPS-1, OPS-3: the health endpoint."""
+
+import re
 
 import pytest
 from django.utils import timezone
@@ -106,7 +108,34 @@ def test_test_connection_answers_ok_and_changes_nothing(tenant):
 
 def test_health_needs_no_key_and_names_the_code(client, db):
     body = client.get("/api/v1/health/").json()
-    assert body["status"] == "ok" and body["version"] == "1.0.0" and body["database"].startswith("PostgreSQL")
+    assert body["status"] == "ok" and body["version"] == "1.0.0" and body["database"] == "ok"
+
+
+def test_health_names_no_database_product_nor_version(client, db):
+    """OPS-3: anonymous callers learn that the database answers, not what it is."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server_version = cursor.fetchone()[0].split()[0]
+    text = client.get("/api/v1/health/").content.decode()
+    assert not re.search(r"postgres|mariadb|mysql|sqlite", text, re.I), text
+    assert server_version not in text, f"the health body names the database's version {server_version}: {text}"
+
+
+def test_health_fails_without_its_database(client, db, monkeypatch):
+    """OPS-1: no database answer, no "ok" (the mutant health-without-database)."""
+    from django.db.utils import OperationalError
+
+    class Gone:
+        def cursor(self):
+            raise OperationalError("the database is gone")
+
+    monkeypatch.setattr("igny8_backend.health.connection", Gone())
+    client.raise_request_exception = False
+    response = client.get("/api/v1/health/")
+    assert response.status_code == 500 and response.json()["error"]["code"] == "server_error"
+    assert "database is gone" not in response.content.decode()
 
 
 def test_unknown_api_paths_answer_json(client, db):

@@ -139,3 +139,51 @@ def test_other_config_is_kept_beside_the_structure(tenant):
     tenant.integration.save()
     tenant.post_structure()
     assert tenant.stored()["config_json"]["feature_flags"] == {"x": True}
+
+
+@pytest.mark.parametrize(
+    "edit,path",
+    [
+        (lambda p: p["post_types"].__setitem__("post\n", post_type("Posts")), "$.post_types"),
+        (lambda p: p.__setitem__("site_url", "https://wp.example/a b"), "$.site_url"),
+        (lambda p: p.__setitem__("wp_version", "6.1.9\n"), "$.wp_version"),
+    ],
+    ids=["key with a final newline", "url with a blank", "version with a final newline"],
+)
+def test_a_payload_one_validator_refused_is_refused_and_stores_nothing(tenant, edit, path):
+    """ERR-5: fastjsonschema refused these, jsonschema (Python's "$", formats unasserted) did not, and they were stored."""
+    tenant.post_structure(structure())
+    before = tenant.stored()
+    payload = structure(generated_at=timestamp(datetime.now(UTC) + timedelta(seconds=1)))
+    edit(payload)
+    error = assert_json_error(tenant.post_structure(payload), 400, "invalid_structure")
+    assert path in [d["path"] for d in error["details"]], error
+    assert tenant.stored() == before
+
+
+def test_a_structure_from_a_day_ahead_is_refused_and_blocks_nothing(tenant):
+    """CONC-3: stored, it would make every sync stale (409) until tomorrow."""
+    tenant.post_structure(structure())
+    before = tenant.stored()
+    ahead = structure({"post": post_type("Posts", 99)}, generated_at=timestamp(datetime.now(UTC) + timedelta(days=1)))
+    error = assert_json_error(tenant.post_structure(ahead), 400, "generated_at_in_future")
+    assert error["details"] == [{"path": "$.generated_at", "message": "more than 5 minutes ahead of the backend's clock"}]
+    assert tenant.stored() == before
+    assert tenant.post_structure(structure()).status_code == 200, "a sync after the refused one was not accepted"
+
+
+def test_the_future_bound_is_five_minutes_of_the_backends_clock(tenant, monkeypatch):
+    from integration import services
+
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: now)
+    at_the_bound = structure(generated_at=timestamp(now + timedelta(minutes=5)))
+    assert tenant.post_structure(at_the_bound).status_code == 200, "5 minutes ahead is within the bound"
+    over = structure(generated_at=timestamp(now + timedelta(minutes=5, microseconds=1)))
+    assert_json_error(tenant.post_structure(over), 400, "generated_at_in_future")
+
+
+def test_a_structure_four_minutes_ahead_is_accepted(tenant):
+    ahead = structure(generated_at=timestamp(datetime.now(UTC) + timedelta(minutes=4)))
+    assert tenant.post_structure(ahead).status_code == 200
+    assert tenant.stored()["config_json"]["content_types"] == ahead

@@ -98,8 +98,14 @@ function igny8tc_token_matches( $given ) {
 
 function igny8tc_register_all() {
 	$registry = get_option( IGNY8TC_REGISTRY, array( 'post_types' => array(), 'taxonomies' => array() ) );
-	$errors   = array();
-	foreach ( $registry['post_types'] as $slug => $def ) {
+	return igny8tc_register_entries( $registry['post_types'], $registry['taxonomies'] );
+}
+add_action( 'init', 'igny8tc_register_all', 5 );
+
+/** Registers post types and taxonomies from their JSON descriptions; WordPress's refusals, as text. */
+function igny8tc_register_entries( $post_types, $taxonomies ) {
+	$errors = array();
+	foreach ( (array) $post_types as $slug => $def ) {
 		$result = register_post_type(
 			$slug,
 			array(
@@ -114,7 +120,7 @@ function igny8tc_register_all() {
 			$errors[] = "post type $slug: " . $result->get_error_message();
 		}
 	}
-	foreach ( $registry['taxonomies'] as $slug => $def ) {
+	foreach ( (array) $taxonomies as $slug => $def ) {
 		$result = register_taxonomy(
 			$slug,
 			$def['object_types'] ?? array(),
@@ -131,7 +137,6 @@ function igny8tc_register_all() {
 	}
 	return $errors;
 }
-add_action( 'init', 'igny8tc_register_all', 5 );
 
 /* ---- A user without manage_options, given a valid nonce (SEC-6) -------------------------
  * A GET that carries the token in X-Igny8-Test-Grant is served as if its user could manage
@@ -290,6 +295,23 @@ function igny8tc_take_snapshot() {
  * test activated afresh, in that order, as on a new site where they were installed first.
  */
 function igny8tc_reset() {
+	$restored = igny8tc_restore();
+	if ( is_wp_error( $restored ) ) {
+		return $restored;
+	}
+	$extra = igny8tc_activate_extra_plugins();
+	if ( is_wp_error( $extra ) ) {
+		return $extra;
+	}
+	$result = activate_plugin( igny8tc_plugin() );
+	if ( is_wp_error( $result ) ) {
+		return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
+	}
+	return array( 'ok' => true );
+}
+
+/** The pristine site (or the site profile's, igny8-test-site.php), with no plugin active yet. */
+function igny8tc_restore() {
 	global $wpdb;
 	$snapshot = igny8tc_snapshot_table();
 	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $snapshot ) ) ) {
@@ -304,12 +326,15 @@ function igny8tc_reset() {
 	$wpdb->query( "DELETE FROM {$wpdb->options}" );
 	$wpdb->query( "INSERT INTO {$wpdb->options} SELECT * FROM $snapshot" );
 	// Rows go directly: the harness resets, it does not test deletion (and hooks would sync).
-	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
-	$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
-	$wpdb->query( "DELETE FROM {$wpdb->term_relationships}" );
-	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
-	$wpdb->query( "DELETE FROM {$wpdb->termmeta} WHERE term_id <> 1" );
-	$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
+	// A site profile's content (igny8-test-site.php) is restored; without one, content is emptied.
+	if ( ! function_exists( 'igny8tc_site_restore' ) || ! igny8tc_site_restore() ) {
+		$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
+		$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
+		$wpdb->query( "DELETE FROM {$wpdb->term_relationships}" );
+		$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON t.term_id = tt.term_id WHERE t.term_id <> 1" );
+		$wpdb->query( "DELETE FROM {$wpdb->termmeta} WHERE term_id <> 1" );
+		$wpdb->query( "UPDATE {$wpdb->term_taxonomy} SET count = 0" );
+	}
 	// Users made since, but the harness's own (igny8tc_<role>): they are kept to be reused.
 	$max_user = (int) $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM $snapshot WHERE option_name = %s", 'igny8tc_pristine_max_user' ) );
 	$others   = $wpdb->prepare( "SELECT ID FROM {$wpdb->users} WHERE ID > %d AND user_login NOT LIKE %s", $max_user, $wpdb->esc_like( 'igny8tc_' ) . '%' );
@@ -320,15 +345,7 @@ function igny8tc_reset() {
 	if ( file_exists( $log ) ) {
 		file_put_contents( $log, '' );
 	}
-	$extra = igny8tc_activate_extra_plugins();
-	if ( is_wp_error( $extra ) ) {
-		return $extra;
-	}
-	$result = activate_plugin( igny8tc_plugin() );
-	if ( is_wp_error( $result ) ) {
-		return new WP_Error( 'igny8tc_activate', $result->get_error_message(), array( 'status' => 500 ) );
-	}
-	return array( 'ok' => true );
+	return true;
 }
 
 /** Where a string occurs in the WordPress database: [table.column, ...] (the pristine copy aside). */

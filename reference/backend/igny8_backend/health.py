@@ -15,7 +15,7 @@ from . import __version__
             "status": serializers.CharField(),
             "version": serializers.CharField(),
             "revision": serializers.CharField(),
-            "database": serializers.CharField(),
+            "database": serializers.CharField(help_text='"ok": the database answered. Never its product or version (OPS-3).'),
         },
     )
 )
@@ -23,8 +23,9 @@ from . import __version__
 @authentication_classes([])
 @permission_classes([])
 def health(request):
-    """Unauthenticated: says the backend runs, which code, and that its database answers."""
+    """Unauthenticated: says the backend runs, which code, and that its database answers; it names
+    no database product or version, which would tell anyone which vulnerabilities to try (OPS-3)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        database = cursor.fetchone()[0].split(" on ")[0]
+        cursor.execute("SELECT 1")
+        database = "ok" if cursor.fetchone() == (1,) else "unexpected answer"
     return Response({"status": "ok", "version": __version__, "revision": settings.IGNY8_REVISION, "database": database})

@@ -3,7 +3,7 @@ import re
 from rest_framework import serializers
 
 SLUG = r"^[a-z0-9_-]{1,20}$"
-TAXONOMY_SLUG = r"^[a-z0-9_-]{1,32}$"
+TAXONOMY_NAME = r"^[^\x00]{1,32}$"  # any name register_taxonomy() takes (STORE-4): pa_Color, pa_größe
 
 
 class ConnectRequest(serializers.Serializer):
@@ -46,9 +46,9 @@ class ContentItem(serializers.Serializer):
     )
 
     def validate_terms(self, terms):
-        bad = [t for t in terms if not re.fullmatch(TAXONOMY_SLUG, t)]
+        bad = [t for t in terms if not re.fullmatch(TAXONOMY_NAME, t)]
         if bad:
-            raise serializers.ValidationError(f"not taxonomy slugs: {bad[:5]}")
+            raise serializers.ValidationError(f"not taxonomy names: {bad[:5]}")
         return terms
 
 

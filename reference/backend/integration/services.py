@@ -1,5 +1,7 @@
 """Storing and reading the structure: the seed's update_site_structure, made atomic and ordered."""
 
+from datetime import timedelta
+
 from content.services import synced_counts
 from django.db import transaction
 from django.utils import timezone
@@ -8,10 +10,27 @@ from igny8_backend.errors import ApiError
 from .models import SiteIntegration
 from .structure import parse_generated_at, validate_structure
 
+# CONC-3: how far ahead of the backend's clock a generated_at may be. A structure dated later would
+# make every sync after it stale (CONC-1) until that date; a clock this close is the host's drift.
+MAX_AHEAD = timedelta(minutes=5)
+
+
+def refuse_from_the_future(generated_at, payload):
+    now = timezone.now()
+    if generated_at - now > MAX_AHEAD:
+        raise ApiError(
+            400,
+            "generated_at_in_future",
+            f"generated_at {payload['generated_at']} is more than 5 minutes ahead of the backend's clock ({now.isoformat()}): is the site's clock right?",
+            [{"path": "$.generated_at", "message": "more than 5 minutes ahead of the backend's clock"}],
+        )
+
 
 def store_structure(integration_id, payload):
-    """STORE-1..3, CONC-1: validate, then replace the stored structure under a row lock."""
+    """STORE-1..3, CONC-1, CONC-3: validate, refuse a time ahead of the clock, then replace the stored
+    structure under a row lock."""
     generated_at = validate_structure(payload)
+    refuse_from_the_future(generated_at, payload)
     with transaction.atomic():
         integration = SiteIntegration.objects.select_for_update().get(pk=integration_id)
         if integration.status != SiteIntegration.Status.CONNECTED:

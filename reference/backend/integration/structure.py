@@ -1,13 +1,16 @@
-"""The structure payload, checked against spec/structure.schema.json (ERR-1)."""
+"""The structure payload, checked against spec/structure.schema.json (ERR-1, ERR-5)."""
 
+import calendar
 import json
+import re
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import fastjsonschema
 from django.conf import settings
 from igny8_backend.errors import ApiError
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
 MAX_REPORTED_ERRORS = 50
 
@@ -26,8 +29,65 @@ def _fast_check():
     return fastjsonschema.compile(_schema())
 
 
+# ERR-5: the validator that names every error applies the schema as the fast one does, so that both
+# give one verdict. A pattern is ECMA-262's, as JSON Schema says: "$" ends the text (Python's re lets
+# it match before a final newline); and the schema's two formats are asserted, not just annotations.
+_DOLLAR = re.compile(r"(?<!\\)\$")
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z"
+)
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+FORMATS = FormatChecker(())
+
+
+@FORMATS.checks("date-time")
+def _is_date_time(value):
+    """RFC 3339, on a day its month has (a leap second allowed, as RFC 3339 allows it)."""
+    found = _DATE_TIME.match(value) if isinstance(value, str) else None
+    if not found:
+        return not isinstance(value, str)
+    year, month, day = (int(g) for g in found.groups()[:3])
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+@FORMATS.checks("uri")
+def _is_uri(value):
+    """An absolute URI: a scheme, then no blank anywhere."""
+    return not isinstance(value, str) or bool(_URI.match(value))
+
+
+@cache
+def _ecma_regex(pattern):
+    return re.compile(_DOLLAR.sub(r"\\Z", pattern))
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_FullValidator = validators.extend(Draft7Validator, {"pattern": _ecma_pattern})
+
+
+@lru_cache(maxsize=1)
+def _full_check():
+    return _FullValidator(_schema(), format_checker=FORMATS)
+
+
+class _Finding(NamedTuple):
+    json_path: str
+    message: str
+
+
+def _fast_finding(refusal):
+    """The fast validator's own refusal, as a path and a message: fastjsonschema names the value
+    "data", "data.post_types.post.count", "data.taxonomies.x.object_types[1]"."""
+    path = "$" + refusal.name[len("data") :] if refusal.name.startswith("data") else "$"
+    return _Finding(path, refusal.message.replace(refusal.name, path, 1))
+
+
 def _all_errors(payload):
-    return sorted(Draft7Validator(_schema()).iter_errors(payload), key=lambda e: list(e.absolute_path))
+    return sorted(_full_check().iter_errors(payload), key=lambda e: [str(p) for p in e.absolute_path])
 
 
 def parse_generated_at(value):
@@ -35,12 +95,14 @@ def parse_generated_at(value):
 
 
 def validate_structure(payload):
-    """Returns the payload's generated_at as a datetime, or raises a 400 naming every failing path."""
+    """Returns the payload's generated_at as a datetime, or raises a 400 naming every failing path.
+    A refusal is final (ERR-5): where the fast validator refuses and the full one finds nothing to
+    name, the fast one's own finding is named."""
     try:
         _fast_check()(payload)
         errors = []
-    except fastjsonschema.JsonSchemaException:
-        errors = _all_errors(payload)
+    except fastjsonschema.JsonSchemaException as refusal:
+        errors = _all_errors(payload) or [_fast_finding(refusal)]
     details = [{"path": e.json_path, "message": e.message} for e in errors[:MAX_REPORTED_ERRORS]]
     if not details:
         try:

@@ -45,6 +45,22 @@ function acmesync_is_exposed( $object ) {
 }
 
 /**
+ * Whether the protocol takes `$key` (spec STORE-4): a post type's key as WordPress sanitizes it
+ * (a-z 0-9 _ -, up to 20), or a taxonomy's name as register_taxonomy() takes it (1 to 32 bytes,
+ * any case and script), never with a NUL.
+ *
+ * @param string $key        The key.
+ * @param int    $max_length 20 for post types, 32 for taxonomies.
+ * @return bool
+ */
+function acmesync_is_key( $key, $max_length ) {
+	if ( 20 === $max_length ) {
+		return (bool) preg_match( '/^[a-z0-9_-]{1,20}$/', $key );
+	}
+	return '' !== $key && strlen( $key ) <= $max_length && false === strpos( $key, "\0" );
+}
+
+/**
  * Slugs the structure holds among `$objects` (post types or taxonomies), within the key limit.
  *
  * @param object[] $objects    WP_Post_Type or WP_Taxonomy objects.
@@ -55,7 +71,7 @@ function acmesync_exposed_slugs( $objects, $max_length ) {
 	$slugs = array();
 	foreach ( $objects as $object ) {
 		$slug = (string) $object->name;
-		if ( acmesync_is_exposed( $object ) && preg_match( '/^[a-z0-9_-]{1,' . (int) $max_length . '}$/', $slug ) ) {
+		if ( acmesync_is_exposed( $object ) && acmesync_is_key( $slug, $max_length ) ) {
 			$slugs[] = $slug;
 		}
 	}
@@ -130,7 +146,7 @@ function acmesync_gather_structure() {
 	$taxonomies = array();
 	foreach ( get_taxonomies( array(), 'objects' ) as $tax ) {
 		$slug = (string) $tax->name;
-		if ( ! acmesync_is_exposed( $tax ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $slug ) ) {
+		if ( ! acmesync_is_exposed( $tax ) || ! acmesync_is_key( $slug, 32 ) ) {
 			continue;
 		}
 		$terms = wp_count_terms(
@@ -142,7 +158,7 @@ function acmesync_gather_structure() {
 		$objects = array();
 		foreach ( (array) $tax->object_type as $object_type ) {
 			$object_type = (string) $object_type;
-			if ( preg_match( '/^[a-z0-9_-]{1,20}$/', $object_type ) && ! in_array( $object_type, $objects, true ) ) {
+			if ( '' !== $object_type && false === strpos( $object_type, "\0" ) && ! in_array( $object_type, $objects, true ) ) {
 				$objects[] = $object_type;
 			}
 		}

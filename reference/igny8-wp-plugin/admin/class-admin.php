@@ -9,7 +9,7 @@ defined( 'ABSPATH' ) || exit;
 class Igny8_Admin {
 
 	const PAGE    = 'igny8';
-	const ACTIONS = array( 'igny8_connect', 'igny8_test_connection', 'igny8_sync_now', 'igny8_disconnect' );
+	const ACTIONS = array( 'igny8_connect', 'igny8_test_connection', 'igny8_sync_now', 'igny8_disconnect', 'igny8_diagnostics' );
 
 	public function __construct() {
 		add_action( 'admin_menu', array( $this, 'add_page' ) );
@@ -17,6 +17,7 @@ class Igny8_Admin {
 		add_action( 'admin_post_igny8_test_connection', array( $this, 'handle_test_connection' ) );
 		add_action( 'admin_post_igny8_sync_now', array( $this, 'handle_sync_now' ) );
 		add_action( 'admin_post_igny8_disconnect', array( $this, 'handle_disconnect' ) );
+		add_action( 'admin_post_igny8_diagnostics', array( $this, 'handle_diagnostics' ) );
 	}
 
 	public function add_page() {
@@ -112,6 +113,22 @@ class Igny8_Admin {
 		$this->finish( 'success', __( 'Disconnected.', 'igny8' ) );
 	}
 
+	/** Download diagnostics (LOG-4): a JSON file for support, with no secret in it; no notice, the file is the answer. */
+	public function handle_diagnostics() {
+		$this->guard( 'igny8_diagnostics' );
+		$json = wp_json_encode( igny8_diagnostics(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE );
+		if ( false === $json ) {
+			wp_die( esc_html__( 'The diagnostics could not be encoded as JSON.', 'igny8' ), 500 );
+		}
+		$host = preg_replace( '/[^A-Za-z0-9.-]+/', '-', (string) wp_parse_url( home_url(), PHP_URL_HOST ) );
+		nocache_headers();
+		header( 'Content-Type: application/json; charset=utf-8' );
+		header( 'Content-Disposition: attachment; filename="igny8-diagnostics-' . $host . '-' . gmdate( 'Y-m-d' ) . '.json"' );
+		header( 'X-Content-Type-Options: nosniff' );
+		echo $json; // phpcs:ignore WordPress.Security.EscapeOutput -- a JSON download, not HTML
+		exit;
+	}
+
 	/* ---- Plumbing ----------------------------------------------------------------------- */
 
 	private function guard( $action ) {
@@ -177,6 +194,10 @@ class Igny8_Admin {
 			}
 			?>
 			</p>
+
+			<h2><?php esc_html_e( 'Support', 'igny8' ); ?></h2>
+			<p><?php esc_html_e( 'A file for IGNY8 support: versions, active plugins, the last structure sent and recent log lines. It never holds the API key.', 'igny8' ); ?></p>
+			<p><?php $this->form( 'igny8_diagnostics', __( 'Download diagnostics', 'igny8' ) ); ?></p>
 
 			<h2 id="igny8-events-title"><?php esc_html_e( 'Recent events', 'igny8' ); ?></h2>
 			<table class="widefat striped" id="igny8-events" aria-labelledby="igny8-events-title">

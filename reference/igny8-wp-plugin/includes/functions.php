@@ -11,6 +11,9 @@ const IGNY8_MAX_EVENTS     = 50;
 const IGNY8_STRUCTURE_HOOK = 'igny8_sync_site_structure';
 const IGNY8_SCHEMA_VERSION = 1;
 
+/** The payload of the last update-structure request, kept for the diagnostics export (LOG-4). */
+const IGNY8_SENT_STRUCTURE_OPTION = 'igny8_sent_structure';
+
 /* ---- Settings ---------------------------------------------------------------------- */
 
 function igny8_get_settings() {
@@ -91,9 +94,18 @@ function igny8_label( $object ) {
 	return '' === trim( $label ) ? $object->name : mb_substr( $label, 0, 200 );
 }
 
-function igny8_generated_at() {
-	$now = microtime( true );
-	return gmdate( 'Y-m-d\TH:i:s', (int) $now ) . sprintf( '.%06dZ', (int) round( ( $now - floor( $now ) ) * 1000000 ) % 1000000 );
+/**
+ * generated_at (STRUCT-6, STRUCT-8): UTC, microseconds, from one reading of the clock. microtime()'s
+ * string, "0.uuuuuu00 ssssssssss", is read as integers; a fraction that rounds up to a whole second
+ * carries into the seconds, so the time never goes back (12.9999996 is 13.000000, not 12.000000).
+ *
+ * @param string|null $microtime a microtime() reading; null: the clock now.
+ */
+function igny8_generated_at( $microtime = null ) {
+	list( $fraction, $seconds ) = explode( ' ', null === $microtime ? microtime() : $microtime );
+	$micros  = (int) round( (float) $fraction * 1000000 );
+	$seconds = (int) $seconds + intdiv( $micros, 1000000 );
+	return gmdate( 'Y-m-d\TH:i:s', $seconds ) . sprintf( '.%06dZ', $micros % 1000000 );
 }
 
 /**
@@ -152,6 +164,7 @@ function igny8_sync_site_structure_to_backend() {
 	$settings  = igny8_get_settings();
 	$structure = igny8_get_site_structure();
 	$result    = igny8_client( $settings )->post( $settings['integration_id'] . '/update-structure/', $structure );
+	igny8_remember_sent_structure( $structure, $result );
 	if ( is_wp_error( $result ) ) {
 		igny8_log( 'Site structure sync failed: ' . $result->get_error_message(), 'error' );
 		return $result;
@@ -159,6 +172,25 @@ function igny8_sync_site_structure_to_backend() {
 	igny8_update_settings( array( 'last_structure_sync' => $result['last_structure_fetch'] ?? gmdate( 'c' ) ) );
 	igny8_log( sprintf( 'Site structure synced (%d post types, %d taxonomies)', count( (array) $structure['post_types'] ), count( (array) $structure['taxonomies'] ) ) );
 	return true;
+}
+
+/**
+ * Keeps the payload of the last update-structure request, whatever the backend answered, for the
+ * diagnostics export (LOG-4): in the plugin's own option, not autoloaded, as JSON with every
+ * non-ASCII character escaped, so that any database charset holds it exactly.
+ */
+function igny8_remember_sent_structure( $structure, $result ) {
+	if ( is_wp_error( $result ) && 'igny8_insecure_url' === $result->get_error_code() ) {
+		return; // refused before anything was sent
+	}
+	update_option( IGNY8_SENT_STRUCTURE_OPTION, (string) wp_json_encode( $structure ), false );
+}
+
+/** The payload igny8_remember_sent_structure() kept, as it was sent (objects stay objects), or null. */
+function igny8_sent_structure() {
+	$sent    = get_option( IGNY8_SENT_STRUCTURE_OPTION, '' );
+	$decoded = is_string( $sent ) && '' !== $sent ? json_decode( $sent ) : null;
+	return is_object( $decoded ) ? $decoded : null;
 }
 
 /* ---- Cron (CRON-1..4) -------------------------------------------------------------------- */

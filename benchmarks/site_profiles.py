@@ -1,0 +1,55 @@
+#!/usr/bin/env python
+"""How long each shipped site profile (fixtures/sites/*.yaml) takes to build on a running stack, and
+how long a reset then takes (every test pays it), each beside its goal.
+
+    .venv/bin/python benchmarks/site_profiles.py [--stack NAME] [--resets 3]
+
+Without --stack it makes a stack (images cached: ~15 s) and removes it afterwards; with one, the
+stack is left on an empty site. Goal (issue #10): the large profile builds in under a minute.
+"""
+
+import argparse
+import time
+
+from harness import sites
+from harness.clients.wordpress import WordPressClient
+from harness.stack.stack import running_stack
+
+BUILD_GOAL = {"large": 60.0}  # seconds; the others are small enough to need none
+RESET_GOAL = 2.0  # seconds, on the large site: a whole suite resets about 200 times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", help="a running stack (igny8 up) to use")
+    parser.add_argument("--resets", type=int, default=3)
+    args = parser.parse_args()
+
+    with running_stack(attach=args.stack) as stack:
+        wp = WordPressClient.for_stack(stack)
+        print(f"{'profile':8} {'posts':>7} {'entries':>8} {'build s':>8} {'goal':>6} {'reset s':>8} {'goal':>6}")
+        try:
+            for path in sites.shipped():
+                profile = sites.load(path)
+                start = time.perf_counter()
+                made = sites.build(wp, profile)
+                built = time.perf_counter() - start
+                resets = []
+                for _ in range(args.resets):
+                    start = time.perf_counter()
+                    wp.reset()
+                    resets.append(time.perf_counter() - start)
+                reset = sorted(resets)[len(resets) // 2]
+                goal = BUILD_GOAL.get(profile.name)
+                entries = len(profile.post_types) + len(profile.taxonomies)
+                verdict = "" if goal is None else ("ok" if built <= goal else "OVER")
+                print(
+                    f"{profile.name:8} {made['posts']:>7} {entries:>8} {built:>8.1f} {goal or '-':>6} {reset:>8.2f} {RESET_GOAL:>6} "
+                    f"{verdict} {'ok' if reset <= RESET_GOAL else 'OVER'}"
+                )
+        finally:
+            sites.build(wp, sites.NO_SITE)
+
+
+if __name__ == "__main__":
+    main()
