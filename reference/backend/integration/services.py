@@ -13,6 +13,7 @@ from .structure import parse_generated_at, validate_structure
 # CONC-3: how far ahead of the backend's clock a generated_at may be. A structure dated later would
 # make every sync after it stale (CONC-1) until that date; a clock this close is the host's drift.
 MAX_AHEAD = timedelta(minutes=5)
+AHEAD_TEXT = f"{MAX_AHEAD.seconds // 60} minutes"
 
 
 def refuse_from_the_future(generated_at, payload):
@@ -21,8 +22,8 @@ def refuse_from_the_future(generated_at, payload):
         raise ApiError(
             400,
             "generated_at_in_future",
-            f"generated_at {payload['generated_at']} is more than 5 minutes ahead of the backend's clock ({now.isoformat()}): is the site's clock right?",
-            [{"path": "$.generated_at", "message": "more than 5 minutes ahead of the backend's clock"}],
+            f"generated_at {payload['generated_at']} is more than {AHEAD_TEXT} ahead of the backend's clock ({now.isoformat()}): is the site's clock right?",
+            [{"path": "$.generated_at", "message": f"more than {AHEAD_TEXT} ahead of the backend's clock"}],
         )
 
 
