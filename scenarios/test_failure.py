@@ -24,14 +24,19 @@ def test_an_unreachable_backend_is_logged_and_the_next_run_recovers(connected_si
 
 @pytest.mark.requirement("FAIL-2", "FAIL-1", "ADMIN-2")
 def test_a_hung_backend_does_not_hold_wordpress_beyond_the_timeout(connected_site, igny8_plugin_page, igny8_wp, igny8_stack, igny8_evidence):
+    """Held at most the timeout and 1 s beyond WordPress's own work for the same action with a healthy
+    backend (on a large site, gathering a thousand entries takes a second of its own)."""
     timeout = igny8_wp.state()["http_timeout"]
+    healthy = igny8_plugin_page.send(igny8_plugin_page.submission("sync_now"))
     submission = igny8_plugin_page.submission("sync_now")  # the page is loaded before the backend hangs
     with igny8_stack.faults.paused("api"):  # connections are accepted, nothing answers
         outcome = igny8_plugin_page.send(submission)
-    igny8_evidence.json("Sync now while the backend hung", {"seconds": round(outcome.seconds, 2), "outcome": str(outcome), "timeout": timeout})
+    held = {"seconds": round(outcome.seconds, 2), "healthy seconds": round(healthy.seconds, 2), "outcome": str(outcome), "timeout": timeout}
+    igny8_evidence.json("Sync now while the backend hung", held)
     assert outcome.status == 200, f"the admin page broke: HTTP {outcome.status}"
     assert outcome.kind == "error", f"the failure was not shown: {outcome}"
-    assert outcome.seconds < timeout + 1, f"WordPress was held {outcome.seconds:.1f} s with a {timeout} s timeout"
+    bound = timeout + 1 + healthy.seconds
+    assert outcome.seconds < bound, f"WordPress was held {outcome.seconds:.1f} s with a {timeout} s timeout ({healthy.seconds:.1f} s when the backend answers)"
 
 
 @pytest.mark.requirement("LOG-3", "FAIL-1")

@@ -18,6 +18,7 @@ from harness import spec
 from harness.clients.settings_page import Outcome, SettingsPage
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.expect import differences, expected_structure, served_structure
+from harness.status import site_lacks
 
 # Published after Connect, so that (with content-sync) the synced counts are real and differ per type.
 PUBLISHED_AFTER_CONNECT = [
@@ -208,14 +209,30 @@ def test_deactivation_removes_the_daily_event(connected, igny8_wp, igny8_evidenc
     assert [e["hook"] for e in after_activation] == [STRUCTURE_HOOK], "reactivating a connected plugin does not reschedule"
 
 
-@pytest.mark.requirement("PERF-1", "PERF-2")
-def test_sync_and_read_within_the_design_notes_figures(connected, igny8_wp, igny8_backend, igny8_evidence):
-    """Ceilings from the design note (~550 ms, ~200 ms), one timing each; benchmarks/ measures properly."""
+# PERF-1's ceiling is "for a site of ordinary size": past this many post types and taxonomies (a
+# large --site profile), the sync is timed by benchmarks/ instead.
+ORDINARY_ENTRIES = 100
+
+
+@pytest.mark.requirement("PERF-1")
+def test_sync_within_the_design_notes_figure(request, connected, igny8_wp, igny8_evidence):
+    """The design note's ceiling (~550 ms), one timing; benchmarks/ measures properly."""
+    wordpress = igny8_wp.state()["wordpress"]
+    entries = len(wordpress["post_types"]) + len(wordpress["taxonomies"])
+    if entries > ORDINARY_ENTRIES:
+        site_lacks(request.node, f"not a site of ordinary size ({entries} post types and taxonomies): PERF-1's ceiling is for ordinary sites")
     start = time.monotonic()
     igny8_wp.run_cron(STRUCTURE_HOOK)
     sync = time.monotonic() - start
+    igny8_evidence.json("seconds", {"cron sync (WordPress -> backend, through wp HTTP)": sync, "entries": entries})
+    assert sync < 0.55, f"the sync took {sync:.3f} s"
+
+
+@pytest.mark.requirement("PERF-2")
+def test_read_within_the_design_notes_figure(connected, igny8_backend, igny8_evidence):
+    """The design note's ceiling (~200 ms), one timing; benchmarks/ measures properly."""
     start = time.monotonic()
     igny8_backend.content_types()
     read = time.monotonic() - start
-    igny8_evidence.json("seconds", {"cron sync (WordPress -> backend, through wp HTTP)": sync, "content-types read": read})
-    assert sync < 0.55 and read < 0.2
+    igny8_evidence.json("seconds", {"content-types read": read})
+    assert read < 0.2, f"the read took {read:.3f} s"
