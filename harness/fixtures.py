@@ -188,7 +188,7 @@ def igny8_stack_info(
         info["extra_plugins"] = extra_plugins_ran(stack, state)
         site: sites.SiteProfile = request.getfixturevalue("igny8_site")
         if site is not sites.NO_SITE:
-            info["site"] = {"name": site.name, "file": site.source, "summary": site.summary()}
+            info["site"] = {"name": site.name, "file": str(Path(site.source).resolve()), "summary": site.summary()}  # a repro may run from elsewhere
         info["versions"].update(state["versions"])
         info["urls"]["wordpress"] = stack.urls.wordpress
         info["cell"] = stack.config.cell.record()
