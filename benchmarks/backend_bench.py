@@ -108,6 +108,7 @@ def main():
         base = f"http://127.0.0.1:{port}/api/v1"
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {seeded['api_key']}"
+        session.headers["X-Forwarded-Proto"] = "https"  # as the stack's TLS proxy says: the backend redirects plain HTTP (SEC-10)
         for _ in range(100):
             try:
                 if session.get(f"{base}/health/", timeout=1).ok:

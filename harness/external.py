@@ -25,7 +25,7 @@ class BackendOptionsError(ValueError):
 class NoTenants:
     """A backend the harness does not start offers no seed command."""
 
-    def create(self, account: str) -> Tenant:
+    def create(self, account: str, another_integration: bool = False) -> Tenant:
         raise TenantsUnavailable("needs another tenant, made by the backend's seed command: only on a stack the harness runs")
 
     def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:

@@ -261,6 +261,21 @@ def igny8_tab(request: pytest.FixtureRequest, igny8_backend_target: BackendTarge
 
 
 @pytest.fixture
+def igny8_sibling_integrations(
+    request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_stack_info: Any
+) -> tuple[BackendClient, BackendClient]:
+    """Two integrations of one site of a new account, each with its own key (SEC-9); NOT APPLICABLE
+    and incomplete where the backend cannot make them."""
+    account = f"Siblings {secrets.token_hex(3)}"
+    try:
+        first = igny8_backend_target.tenants.create(account)
+        second = igny8_backend_target.tenants.create(account, another_integration=True)
+    except TenantsUnavailable as exc:
+        incomplete(request.node, str(exc))
+    return igny8_backend_session.as_tenant(first), igny8_backend_session.as_tenant(second)
+
+
+@pytest.fixture
 def igny8_new_tenant(
     request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient
 ) -> Callable[[str], BackendClient]:

@@ -3,9 +3,11 @@
 Rules change WordPress (post types, taxonomies, posts, terms), run the daily sync, connect and
 disconnect. After every step:
 - after a sync, the backend's structure equals WordPress's own view;
-- a set checker on synced content, as Jepsen's: `lost` (pushed while connected, missing on the
-  backend), `unexpected` (on the backend, never in WordPress), `stale` (removed while connected,
-  still on the backend). Items changed while disconnected are not pushed, by the protocol.
+- a set checker on synced content, as Jepsen's, once the plugin's WP-Cron work has run: `lost`
+  (public content the backend should hold and does not), `unexpected` (on the backend, never in
+  WordPress), `stale` (on the backend, no longer public content). Connect and the daily sync walk
+  all content (CONTENT-4, CONTENT-6); in between, saves and trashes while connected are sent
+  (CONTENT-2, CONTENT-3), and items changed while disconnected wait for the next walk.
 Every executed step is logged, so a failure can be replayed by `igny8 repro`.
 """
 
@@ -40,6 +42,7 @@ class SyncModel:
         self.drafts: set[int] = set()
         self.ever_created: set[int] = set()
         self.expected_synced: set[int] = set()
+        self.limbo: set[int] = set()  # posts of a type whose definition changed since the last walk: either answer is right
         self.connected, self.just_synced = False, False
         self.badge = "Not connected"  # what the tab must show (UI-1)
         self.synced_at: str | None = None  # the backend's last structure time: only a sync while connected moves it
@@ -60,6 +63,21 @@ class SyncModel:
         d = self.post_types.get(slug)
         return slug in BUILTIN_SYNCED or bool(d and (d["public"] or d["show_ui"]))
 
+    def _content_type(self, slug: str) -> bool:
+        """Whose items the backend holds (CONTENT-5): public types only."""
+        d = self.post_types.get(slug)
+        return slug in BUILTIN_SYNCED or bool(d and d["public"])
+
+    def _walked(self) -> None:
+        """Connect or the daily sync walked all content: the backend now holds exactly the public content."""
+        if self.pushes_content:
+            self.expected_synced = {i for i, t in self.published.items() if self._content_type(t)}
+        self.limbo.clear()
+
+    def _type_changed(self, slug: str) -> None:
+        if self.connected:
+            self.limbo |= {i for i, t in self.published.items() if t == slug}
+
     def _register(self) -> None:
         refused = self.wp.register(self.post_types, self.taxonomies)["errors"]
         assert not refused, f"WordPress refused: {refused}"
@@ -69,11 +87,13 @@ class SyncModel:
     def add_post_type(self, slug: str, definition: dict[str, Any]) -> None:
         self._log("add_post_type", slug=slug, definition=definition)
         self.post_types[slug] = definition
+        self._type_changed(slug)
         self._register()
 
     def remove_post_type(self, slug: str) -> None:
         self._log("remove_post_type", slug=slug)
         self.post_types.pop(slug, None)
+        self._type_changed(slug)
         for tax in self.taxonomies.values():
             tax["object_types"] = [t for t in tax["object_types"] if t != slug]
         self._register()
@@ -95,7 +115,7 @@ class SyncModel:
         self.ever_created.add(post_id)
         if publish:
             self.published[post_id] = post_type
-            if self.connected and self.pushes_content and self._synced_type(post_type):
+            if self.connected and self.pushes_content and self._content_type(post_type):
                 self.expected_synced.add(post_id)
         else:
             self.drafts.add(post_id)
@@ -103,15 +123,17 @@ class SyncModel:
 
     def trash_post(self, post_id: int) -> None:
         self._log("trash_post", post_id=post_id)
-        post_type = self.published.pop(post_id)
+        self.published.pop(post_id)
         self.wp.change_posts([post_id], "trash")
-        if self.connected and self._synced_type(post_type):
+        if self.connected:
             self.expected_synced.discard(post_id)
 
     def sync(self) -> None:
         self._log("sync")
         self.wp.run_cron(STRUCTURE_HOOK)
         self.just_synced = self.connected
+        if self.connected:
+            self._walked()
         self._check_time_moved(self.connected, "the daily event")
 
     def connect(self) -> None:
@@ -120,6 +142,7 @@ class SyncModel:
         assert outcome.kind == "success", f"connect failed: {outcome}"
         self.connected = self.just_synced = True
         self.badge = "Connected"
+        self._walked()
         self._check_time_moved(True, "Connect")
 
     def disconnect(self) -> None:
@@ -149,10 +172,12 @@ class SyncModel:
         assert not diff, "after a sync the backend differs from WordPress:\n" + "\n".join(diff)
 
     def check_content(self) -> None:
+        if self.connected:
+            self.wp.settle()  # what the plugin left for WP-Cron is sent before the backend is read
         on_backend = {int(r["external_id"]) for r in self.observer.synced_items(self.backend.integration_id)}
-        lost = sorted(self.expected_synced - on_backend)
+        lost = sorted(self.expected_synced - on_backend - self.limbo)
         unexpected = sorted(on_backend - self.ever_created)
-        stale = sorted((on_backend & self.ever_created) - self.expected_synced)
+        stale = sorted((on_backend & self.ever_created) - self.expected_synced - self.limbo)
         assert not (lost or unexpected or stale), f"synced content: lost {lost}, unexpected {unexpected}, stale {stale}"
 
     def check_tab(self) -> None:

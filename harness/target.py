@@ -10,8 +10,9 @@ from .stack.tenants import IntegrationChange, Tenant
 
 
 class TenantSource(Protocol):
-    def create(self, account: str) -> Tenant:
-        """A new account, site, user and integration (raises TenantsUnavailable where impossible)."""
+    def create(self, account: str, another_integration: bool = False) -> Tenant:
+        """A new account, site, user and integration; with `another_integration`, a further integration
+        of that account's site (raises TenantsUnavailable where impossible)."""
 
     def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:
         """Revoke an integration's key, or deactivate or activate it (raises TenantsUnavailable where impossible)."""

@@ -185,7 +185,29 @@ def test_sync_content_upserts_and_deletes(connected_backend, igny8_backend, igny
     assert igny8_backend.sync_content({"deleted": [{"external_id": 2}]}).json()["deleted"] == 1
     read = igny8_backend.read_back()
     assert read["post_types"]["post"]["synced_count"] == 2
-    assert read["taxonomies"]["category"]["synced_count"] == 1 and read["taxonomies"]["post_tag"]["synced_count"] == 3
+    assert read["taxonomies"]["category"]["synced_count"] == 1, "one category on every item counts once"
+    assert read["taxonomies"]["post_tag"]["synced_count"] == 2, "the deleted item's own tag still counts as synced"
+
+
+@pytest.mark.requirement("CONTENT-1", "READ-2", case="negative")
+def test_a_term_leaves_with_the_last_item_that_carries_it(connected_backend, igny8_backend, igny8_stored):
+    """A taxonomy's synced count goes down as well as up: resent without a term, or deleted, an item takes its terms along."""
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
+
+    def item(external_id, *categories):
+        return {"external_id": external_id, "post_type": "post", "title": f"P{external_id}", "status": "publish", "terms": {"category": list(categories)}}
+
+    def categories():
+        return igny8_backend.read_back()["taxonomies"]["category"]["synced_count"]
+
+    assert igny8_backend.sync_content({"items": [item(1, "news", "sport"), item(2, "news")]}).status_code == 200
+    assert categories() == 2
+    assert igny8_backend.sync_content({"items": [item(1, "news")]}).status_code == 200
+    assert categories() == 1, "a term no item carries any more (resent without it) still counts"
+    assert igny8_backend.sync_content({"deleted": [{"external_id": 2}]}).status_code == 200
+    assert categories() == 1, "a term another item still carries left with a deleted item"
+    assert igny8_backend.sync_content({"deleted": [{"external_id": 1}]}).status_code == 200
+    assert categories() == 0, "the terms of the last deleted item still count"
 
 
 @pytest.mark.requirement("CONN-1")

@@ -7,9 +7,10 @@ from datetime import datetime
 import pytest
 
 from harness.clients import accessible
-from harness.clients.settings_page import SettingsPage
+from harness.clients.settings_page import SettingsPage, notices
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.observed import observed
+from harness.stack.tls import ELSEWHERE_NAME
 
 REFUSED_KEY = "igny8_" + "x" * 43
 
@@ -206,3 +207,63 @@ def test_a_user_without_manage_options_gets_no_settings_page(role, igny8_fresh_s
 def test_the_connected_actions_appear_once_connected(connected_site, igny8_plugin_page):
     for control in ("connect", "test_connection", "sync_now", "disconnect"):
         assert igny8_plugin_page.has(control), f"once connected, the settings page has no {igny8_plugin_page.manifest.control(control)!r} button"
+
+
+@pytest.mark.requirement("SEC-12", case="negative")
+def test_a_blank_key_field_never_sends_the_stored_key_to_a_newly_entered_backend(connected_site, igny8_plugin_page, igny8_backend, igny8_evidence):
+    """The new URL has a valid certificate and leads to the real backend: a key sent there would connect."""
+    before = igny8_backend.read_back()["last_structure_fetch"]
+    outcome = igny8_plugin_page.connect(f"https://{ELSEWHERE_NAME}", "")
+    after = igny8_backend.read_back()["last_structure_fetch"]
+    igny8_evidence.json("Connect to another backend URL with the key field blank", {"outcome": str(outcome), "last sync before": before, "after": after})
+    assert outcome.kind == "error", f"the plugin connected to a newly entered backend URL with the stored key: {outcome}"
+    assert after == before, "the stored key was sent to the newly entered backend URL (it connected and synced there)"
+
+
+@pytest.mark.requirement("SEC-12")
+def test_a_blank_key_field_keeps_the_stored_key_for_its_own_backend(connected_site, igny8_plugin_page, igny8_backend, igny8_backend_target):
+    before = igny8_backend.read_back()["last_structure_fetch"]
+    outcome = igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, "")
+    assert outcome.kind == "success", f"Connect again with the key field blank, to the same backend: {outcome}"
+    assert igny8_backend.read_back()["last_structure_fetch"] > before, "Connect again did not sync"
+
+
+REFUSALS = {"a revoked key": "revoked_api_key", "a disconnect on the backend's side": "not_connected"}
+
+
+def refuse(how, backend, change_integration):
+    if how == "a revoked key":
+        change_integration(backend.integration_id, "revoke-key")
+    else:
+        assert backend.call("POST", f"{backend.integration_id}/disconnect/").status_code == 200
+
+
+@pytest.mark.requirement("CONN-8", "FAIL-1", case="negative")
+@pytest.mark.parametrize("how", REFUSALS)
+def test_a_refusal_stops_the_plugin_and_the_settings_page_says_so(
+    how, connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_change_integration, igny8_evidence
+):
+    code = REFUSALS[how]
+    refuse(how, igny8_backend, igny8_change_integration)
+    logged_before = len(igny8_wp.igny8_log_lines())
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    lines = igny8_wp.igny8_log_lines()[logged_before:]
+    shown = notices(igny8_plugin_page.open())
+    events = igny8_wp.cron_events()
+    igny8_evidence.json(f"after the daily event met {how}", {"log": lines, "notices": [f"{n.kind}: {n.text}" for n in shown], "cron": events})
+    assert any(code in line for line in lines), f"no [IGNY8] line names the backend's {code}"
+    assert events == [], f"the plugin keeps its events after {how}: it would go on retrying in silence: {events}"
+    assert any(n.kind == "error" and code in n.text for n in shown), (
+        f"the settings page does not show {how} ({code}) as an error notice: {[n.text for n in shown]}"
+    )
+    assert not igny8_plugin_page.has("sync_now"), "the settings page still offers Sync now, as if connected"
+
+
+@pytest.mark.requirement("CONN-8")
+def test_connect_again_after_a_refusal_resumes(connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target):
+    refuse("a disconnect on the backend's side", igny8_backend, None)
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    shown = notices(igny8_plugin_page.open())
+    assert not any(n.kind == "error" for n in shown), f"the refusal is still shown after Connect: {[n.text for n in shown]}"
+    assert [e["hook"] for e in igny8_wp.cron_events() if e["schedule"]] == [STRUCTURE_HOOK], "Connect again did not schedule the daily event"

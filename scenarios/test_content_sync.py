@@ -20,6 +20,7 @@ def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8
     igny8_wp.run_cron(STRUCTURE_HOOK)  # the structure now knows "book"
 
     def synced():
+        igny8_wp.settle()  # sent from WP-Cron (CONTENT-3)
         read = igny8_backend.read_back()
         return (read["post_types"]["book"]["synced_count"], read["post_types"]["post"]["synced_count"], read["taxonomies"]["genre"]["synced_count"])
 

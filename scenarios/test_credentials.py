@@ -73,3 +73,36 @@ def test_another_tenants_key_does_not_open_our_integration(method, path, connect
     assert response.status_code == 404, f"another tenant's key on our {path} answered {response.status_code}"
     assert observed(igny8_backend, igny8_observer) == ours, "another tenant's key changed our integration"
     assert observed(igny8_bystander.client, igny8_observer) == theirs, "a refused request changed the other tenant"
+
+
+SIBLING_CALLS = [
+    ("GET", "content-types/"),
+    ("POST", "update-structure/"),
+    ("POST", "sync-content/"),
+    ("POST", "test-connection/"),
+    ("POST", "disconnect/"),
+]
+
+
+@pytest.mark.requirement("SEC-9", case="negative")
+@pytest.mark.parametrize("method,path", SIBLING_CALLS)
+def test_a_key_opens_no_other_integration_of_its_own_site(method, path, igny8_sibling_integrations, igny8_observer):
+    ours, sibling = igny8_sibling_integrations
+    assert ours.tenant.site_id == sibling.tenant.site_id and ours.integration_id != sibling.integration_id, (
+        "the backend did not make a second integration of the same site"
+    )
+    assert sibling.connect().status_code == 200 and sibling.update_structure(structure()).status_code == 200
+    before = observed(sibling, igny8_observer)
+    body = structure() if path == "update-structure/" else {"items": [], "deleted": [{"external_id": 1}]}
+    response = ours.call(method, f"{sibling.integration_id}/{path}", json=body if method == "POST" else None)
+    assert response.status_code == 404, f"a key of the same site opened the other integration's {path}: {response.status_code}"
+    assert response.json()["error"]["code"] == "not_found", response.text[:300]
+    assert observed(sibling, igny8_observer) == before, "a refused request changed the other integration"
+
+
+@pytest.mark.requirement("SEC-9")
+def test_each_integration_of_a_site_opens_with_its_own_key(igny8_sibling_integrations):
+    for client in igny8_sibling_integrations:
+        assert client.connect().status_code == 200
+        response = client.update_structure(structure())
+        assert response.status_code == 200, f"integration {client.integration_id} refused its own key: {response.status_code} {response.text[:200]}"

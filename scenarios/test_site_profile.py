@@ -24,7 +24,9 @@ def profile(request, igny8_site):
 
 
 def published(profile, post_type):
-    return sum(g["count"] for g in profile.posts if g["post_type"] == post_type and g.get("status", "publish") == "publish")
+    """The profile's public items of `post_type` (STRUCT-3): published, or in a status it registers as public."""
+    public = {"publish"} | {slug for slug, e in profile.statuses.items() if e.get("public", True)}
+    return sum(g["count"] for g in profile.posts if g["post_type"] == post_type and g.get("status", "publish") in public)
 
 
 def synced_entries(entries):

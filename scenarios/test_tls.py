@@ -18,11 +18,13 @@ LIARS = {
 @pytest.mark.requirement("SEC-4", case="negative")
 @pytest.mark.parametrize("why", LIARS)
 def test_an_endpoint_that_cannot_prove_it_is_the_backend_is_refused(
-    why, igny8_fresh_site, igny8_fresh_backend, igny8_plugin_page, igny8_wp, igny8_backend, igny8_evidence
+    why, igny8_fresh_site, igny8_fresh_backend, igny8_plugin_page, igny8_wp, igny8_backend, igny8_stack, igny8_evidence
 ):
+    in_clear = igny8_stack.plain_http_requests()
     outcome = igny8_plugin_page.connect(LIARS[why], igny8_backend.api_key)
     igny8_evidence.json("outcome", str(outcome))
     assert outcome.kind == "error", f"the plugin accepted {why} ({LIARS[why]}): {outcome}"
+    assert igny8_stack.plain_http_requests() == in_clear, f"the plugin sent a request over plain HTTP for {why}: the key went in clear"
     read = igny8_backend.read_back()
     assert read["status"] == "not_connected" and read["last_structure_fetch"] is None, f"a request over {why} reached the backend"
     assert not igny8_wp.stored_anywhere(igny8_backend.api_key), f"the plugin kept the key for {why}"

@@ -4,6 +4,7 @@ touches an option of the plugin under test (spec/CONTRACT.md, 1.5)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ class ExtraPluginRefused(ValueError):
 
 
 EXTRA_PLUGIN_REFUSED = "igny8tc_extra_plugin"  # the test control's error code for it
+SETTLE_MAX_RUNS = 40  # wp-cron.php requests before pending work counts as never finishing: a 4000-post backfill at 100 a batch, 10 a run
 WP_CRON_TIMEOUT = 120  # seconds: wp-cron.php answers once every due event has run (WordPress's own update checks too)
 
 
@@ -109,8 +111,12 @@ class WordPressClient:
         plugins: list[dict[str, Any]] = self.control("POST", "/extra-plugins")["extra_plugins"]
         return plugins
 
-    def register(self, post_types: dict[str, Any] | None = None, taxonomies: dict[str, Any] | None = None) -> dict[str, Any]:
-        result: dict[str, Any] = self.control("POST", "/registry", post_types=post_types or {}, taxonomies=taxonomies or {})
+    def register(
+        self, post_types: dict[str, Any] | None = None, taxonomies: dict[str, Any] | None = None, statuses: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Registers post types, taxonomies and post statuses ({slug: {label, public}}) at every request, until the next register or reset."""
+        body = {"post_types": post_types or {}, "taxonomies": taxonomies or {}, "statuses": statuses or {}}
+        result: dict[str, Any] = self.control("POST", "/registry", **body)
         return result
 
     def create_posts(self, items: list[dict[str, Any]]) -> list[int]:
@@ -154,6 +160,27 @@ class WordPressClient:
             return anonymous.get(f"{self.base_url}/wp-cron.php?doing_wp_cron" + (f"={lock}" if lock else ""))
         finally:
             self.http.exchanges += anonymous.take_exchanges()  # the test's evidence
+
+    def pending_work(self) -> list[dict[str, Any]]:
+        """The plugin's single (not recurring) WP-Cron events: work it left for WP-Cron (content to send, a retry)."""
+        return [e for e in self.cron_events() if not e["schedule"]]
+
+    def settle(self, time_passes: bool = False, max_runs: int = SETTLE_MAX_RUNS) -> int:
+        """Lets the plugin finish the work it left for WP-Cron, as a site's WP-Cron would: requests
+        wp-cron.php while one of the plugin's single events is due (CONTRACT.md 1.4). With
+        `time_passes`, the ones scheduled for later (a retry after its backoff) are made due once, first,
+        as if their time had come. Returns the number of wp-cron.php requests; raises if work is still due
+        after `max_runs` (a plugin that keeps rescheduling itself)."""
+        if time_passes:
+            for hook in sorted({e["hook"] for e in self.pending_work() if e["timestamp"] > time.time()}):
+                self.make_due(hook)
+        for runs in range(max_runs + 1):
+            pending = self.pending_work()
+            if not any(e["timestamp"] <= time.time() for e in pending):
+                return runs
+            if runs < max_runs:
+                self.wp_cron()
+        raise AssertionError(f"the plugin's WP-Cron work was still due after {max_runs} runs of wp-cron.php: {pending}")
 
     def set_plugin_active(self, active: bool) -> bool:
         return bool(self.control("POST", "/plugin", active=active)["active"])

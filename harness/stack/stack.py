@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..progress import say, step
-from . import base_image, tls, wheelhouse
+from . import base_image, neighbour, tls, wheelhouse
 from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file, write_override_file
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
@@ -99,6 +99,14 @@ class Stack:
     @property
     def tenants(self) -> Tenants:
         return Tenants(self.project)
+
+    def plain_http_requests(self) -> int:
+        """How many requests the proxy has had on its plain-HTTP port (wordpress-stack/api/nginx.conf's mark)."""
+        return sum("igny8-plain-http " in line for line in self.project.logs(["api"]).splitlines())
+
+    def from_inside(self, method: str, url: str, headers: dict[str, str], body: str = "") -> neighbour.Answer:
+        """A request from a neighbour of the backend on the stack's network (harness.stack.neighbour)."""
+        return neighbour.request(self.project, method, url, headers, body)
 
     def up(self) -> Stack:
         """Builds what is missing, starts every service and waits until WordPress and the backend answer."""

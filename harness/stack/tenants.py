@@ -42,9 +42,12 @@ class Tenants:
         result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
         return result
 
-    def create(self, account: str) -> Tenant:
+    def create(self, account: str, another_integration: bool = False) -> Tenant:
+        """`account`'s site and its integration, made if missing; with `another_integration`, a further
+        integration of that same site, with its own key (SEC-9)."""
         made = self._manage(
             "igny8_seed", "--account", account, "--site", f"{account} site", "--username", account.lower(),
+            *(["--another-integration"] if another_integration else []),
             env={"IGNY8_SEED_API_KEY": "", "IGNY8_SEED_PASSWORD": ""},  # fresh secrets, not the stack's own
         )  # fmt: skip
         return Tenant(int(str(made["integration_id"])), int(str(made["site_id"])), str(made["api_key"]), str(made["username"]), str(made["password"]))

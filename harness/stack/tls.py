@@ -9,8 +9,11 @@ from pathlib import Path
 
 import trustme
 
+# Another backend a site owner could enter (SEC-12): its certificate is valid and it routes to the
+# real backend, so a key sent to it would be seen there.
+ELSEWHERE_NAME = "api-elsewhere.igny8.test"
 # Names the backend is reached by: from WordPress (the network alias) and from the host.
-SERVER_NAMES = ["api.igny8.test", "localhost", "127.0.0.1"]
+SERVER_NAMES = ["api.igny8.test", "localhost", "127.0.0.1", ELSEWHERE_NAME]
 UNTRUSTED_NAME = "api-untrusted.igny8.test"  # a certificate from a CA WordPress does not trust
 EXPIRED_NAME = "api-expired.igny8.test"  # a certificate from the trusted CA, expired yesterday
 

@@ -20,6 +20,7 @@ define( 'IGNY8_PLUGIN_DIR', plugin_dir_path( __FILE__ ) );
 
 require_once IGNY8_PLUGIN_DIR . 'includes/functions.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/class-api-client.php';
+require_once IGNY8_PLUGIN_DIR . 'sync/content-queue.php';
 require_once IGNY8_PLUGIN_DIR . 'sync/hooks.php';
 require_once IGNY8_PLUGIN_DIR . 'includes/diagnostics.php';
 

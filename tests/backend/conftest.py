@@ -1,6 +1,7 @@
 import pytest
 from accounts.models import Account, Site
 from django.contrib.auth import get_user_model
+from django.test import Client
 from integration import keys
 from integration.models import SiteIntegration
 from rest_framework.test import APIClient
@@ -8,14 +9,23 @@ from rest_framework.test import APIClient
 from harness.structures import structure
 
 BASE = "/api/v1/integration/integrations"
+# Requests arrive as through the stack's TLS proxy, which says the scheme was https: plain HTTP is
+# redirected (SEC-10, test_https.py sends it on purpose).
+PROXIED = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def api_client():
+    """DRF's test client, behind the TLS proxy."""
+    return APIClient(**PROXIED)
 
 
 class Tenant:
-    """An account with one site, one user and one WordPress integration, and its key."""
+    """An account with one site, one user and one WordPress integration, and its key; with `site`,
+    another integration (and user) of that existing site instead."""
 
-    def __init__(self, name, connected=True):
-        self.account = Account.objects.create(name=name)
-        self.site = Site.objects.create(account=self.account, name=f"{name} site")
+    def __init__(self, name, connected=True, site=None):
+        self.site = site or Site.objects.create(account=Account.objects.create(name=name), name=f"{name} site")
+        self.account = self.site.account
         self.user = get_user_model().objects.create_user(username=f"{name}-user", password="pw-" + name)
         self.account.users.add(self.user)
         self.key = keys.new_key()
@@ -24,7 +34,7 @@ class Tenant:
         if connected:
             self.integration.status = SiteIntegration.Status.CONNECTED
         self.integration.save()
-        self.client = APIClient()
+        self.client = api_client()
         self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {self.key}")
 
     def url(self, action, integration_id=None):
@@ -40,6 +50,12 @@ class Tenant:
 
 
 @pytest.fixture
+def client():
+    """Django's test client (pytest-django's `client`), behind the TLS proxy."""
+    return Client(**PROXIED)
+
+
+@pytest.fixture
 def tenant(db):
     return Tenant("alpha")
 
@@ -47,6 +63,12 @@ def tenant(db):
 @pytest.fixture
 def other_tenant(db):
     return Tenant("beta")
+
+
+@pytest.fixture
+def sibling(tenant):
+    """Another WordPress integration of the tenant's own site, with a key of its own (SEC-9)."""
+    return Tenant("alpha-2", site=tenant.site)
 
 
 def assert_json_error(response, status, code):

@@ -1,15 +1,16 @@
-"""SEC-1, SEC-2, SEC-3: who may call the integration API; OPS-1, OPS-3: the health endpoint."""
+"""SEC-1, SEC-2, SEC-3, SEC-9: who may call the integration API; OPS-1, OPS-3: the health endpoint."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from content.models import SyncedContent, SyncedTerm
 from django.utils import timezone
 from integration import keys
-from rest_framework.test import APIClient
 
-from harness.structures import structure
+from harness.structures import post_type, structure, timestamp
 
-from .conftest import BASE, assert_json_error
+from .conftest import BASE, api_client, assert_json_error
 
 ACTIONS = [
     ("post", "test-connection"),
@@ -33,7 +34,7 @@ ACTIONS = [
 )
 def test_bad_credentials_are_refused_and_change_nothing(tenant, method, action, header, code):
     before = tenant.stored()
-    client = APIClient()
+    client = api_client()
     if header is not None:
         client.credentials(HTTP_AUTHORIZATION=header)
     response = getattr(client, method)(tenant.url(action), structure(), format="json")
@@ -57,7 +58,7 @@ def test_inactive_integration_is_refused(tenant):
 
 def test_a_key_with_the_right_prefix_but_wrong_secret_is_refused(tenant):
     forged = tenant.key[:14] + ("A" if tenant.key[14] != "A" else "B") + tenant.key[15:]
-    client = APIClient()
+    client = api_client()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
     assert_json_error(client.post(tenant.url("test-connection")), 401, "invalid_api_key")
 
@@ -70,6 +71,34 @@ def test_another_sites_integration_answers_as_a_missing_one(tenant, other_tenant
     assert_json_error(foreign, 404, "not_found")
     assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
     assert other_tenant.stored() == before
+
+
+def _everything_stored(tenant):
+    """The integration's row, its synced items and its synced terms."""
+    items = list(SyncedContent.objects.filter(integration=tenant.integration).order_by("external_id").values("external_id", "title", "terms"))
+    terms = sorted(SyncedTerm.objects.filter(integration=tenant.integration).values_list("taxonomy", "slug"))
+    return tenant.stored(), items, terms
+
+
+@pytest.mark.parametrize("method,action", ACTIONS)
+def test_another_integration_of_the_same_site_answers_as_a_missing_one(tenant, sibling, method, action):
+    """SEC-9: the key reaches its own integration, not its site's others; each request is one that
+    would change the other integration, were it let through."""
+    sibling.post_structure()
+    item = {"external_id": 1, "post_type": "post", "title": "Theirs", "status": "publish", "terms": {"category": ["news"]}}
+    assert sibling.client.post(sibling.url("sync-content"), {"items": [item]}, format="json").status_code == 200
+    later = timestamp(datetime.now(UTC) + timedelta(minutes=1))
+    body = {
+        "update-structure": structure({"post": post_type("Mine", 1)}, generated_at=later),
+        "sync-content": {"items": [{**item, "title": "Mine", "terms": {}}], "deleted": [{"external_id": 1}]},
+    }.get(action)
+    before = _everything_stored(sibling)
+    foreign = getattr(tenant.client, method)(tenant.url(action, sibling.integration.pk), body, format="json")
+    missing = getattr(tenant.client, method)(tenant.url(action, 999999999), body, format="json")
+    assert_json_error(foreign, 404, "not_found")
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
+    assert _everything_stored(sibling) == before
+    assert sibling.client.post(sibling.url("test-connection")).status_code == 200  # its own key still reaches it
 
 
 def test_keys_are_stored_hashed_never_in_clear(tenant):

@@ -1,6 +1,8 @@
 """CONTENT-1 and READ-2: pushed items and the synced counts beside the structure."""
 
-from content.models import SyncedContent
+from content.models import SyncedContent, SyncedTerm
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from .conftest import assert_json_error
 
@@ -23,6 +25,66 @@ def test_synced_counts_follow_pushed_items(tenant):
     batch = [_item(1, category=["news"], post_tag=["a", "b"]), _item(2, category=["news", "sport"]), _item(3, "page")]
     assert _sync(tenant, batch).json() == {"upserted": 3, "deleted": 0}
     assert _synced(tenant) == ({"post": 2, "page": 1}, {"category": 2, "post_tag": 2})
+
+
+def _terms(tenant):
+    """The integration's synced terms, and the terms its synced items carry: CONTENT-1 wants them equal."""
+    stored = set(SyncedTerm.objects.filter(integration=tenant.integration).values_list("taxonomy", "slug"))
+    items = SyncedContent.objects.filter(integration=tenant.integration).values_list("terms", flat=True)
+    carried = {(tax, slug) for terms in items for tax, slugs in terms.items() for slug in slugs}
+    assert stored == carried
+    return stored
+
+
+def test_a_term_leaves_with_the_last_item_carrying_it(tenant):
+    tenant.post_structure()
+    _sync(tenant, [_item(1, category=["news"], post_tag=["a"]), _item(2, category=["news", "sport"]), _item(3, category=["sport"], post_tag=["b"])])
+    assert _sync(tenant, deleted=[3]).json() == {"upserted": 0, "deleted": 1}
+    assert _terms(tenant) == {("category", "news"), ("category", "sport"), ("post_tag", "a")}  # item 2 still carries sport
+    _sync(tenant, [_item(2, category=["news"])])  # sent again without sport
+    assert _terms(tenant) == {("category", "news"), ("post_tag", "a")}
+    assert _synced(tenant)[1] == {"category": 1, "post_tag": 1}
+    _sync(tenant, [_item(1, category=["news"])], deleted=[2])
+    assert _synced(tenant)[1] == {"category": 1, "post_tag": 0}
+    _sync(tenant, deleted=[1])
+    assert _terms(tenant) == set() and _synced(tenant)[1] == {"category": 0, "post_tag": 0}
+
+
+def test_an_item_sent_and_deleted_in_one_batch_leaves_no_term(tenant):
+    _sync(tenant, [_item(1, category=["news"])])
+    assert _sync(tenant, [_item(1, category=["news", "sport"]), _item(2, post_tag=["x"])], deleted=[1, 2]).json() == {"upserted": 2, "deleted": 2}
+    assert _terms(tenant) == set()
+
+
+def test_a_term_stays_while_an_item_carries_it(tenant):
+    _sync(tenant, [_item(1, category=["news"]), _item(2, category=["news"]), _item(3, category=["news"])])
+    _sync(tenant, [_item(1, category=["sport"])], deleted=[2])
+    assert _terms(tenant) == {("category", "news"), ("category", "sport")}
+
+
+def test_another_integrations_items_neither_keep_nor_take_a_term(tenant, other_tenant):
+    _sync(other_tenant, [_item(1, category=["news"])])
+    _sync(tenant, [_item(1, category=["news"]), _item(2, category=["sport"])])
+    _sync(tenant, deleted=[1])
+    assert _terms(tenant) == {("category", "sport")}
+    assert _terms(other_tenant) == {("category", "news")}
+
+
+def test_the_look_up_of_unused_terms_can_use_its_index(tenant):
+    """The statement that forgets unused terms repeats the expression of the index content_by_term
+    (content/models.py); were they to differ, each candidate would read all the integration's items."""
+    _sync(tenant, [_item(i, category=[f"c{i}"], post_tag=["common"]) for i in range(1, 201)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(SyncedContent._meta.db_table)}")
+    with CaptureQueriesContext(connection) as queries:
+        _sync(tenant, deleted=[1, 2])
+    statement = next(q["sql"] for q in queries.captured_queries if "NOT EXISTS" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # left only bitmap scans, of either index
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "content_by_term" in plan, plan
 
 
 def test_the_same_batch_twice_is_stored_once(tenant):

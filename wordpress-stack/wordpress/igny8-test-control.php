@@ -98,6 +98,9 @@ function igny8tc_token_matches( $given ) {
 
 function igny8tc_register_all() {
 	$registry = get_option( IGNY8TC_REGISTRY, array( 'post_types' => array(), 'taxonomies' => array() ) );
+	foreach ( (array) ( $registry['statuses'] ?? array() ) as $slug => $def ) {
+		register_post_status( $slug, array( 'label' => $def['label'], 'public' => (bool) ( $def['public'] ?? true ), 'show_in_admin_all_list' => true ) );
+	}
 	return igny8tc_register_entries( $registry['post_types'], $registry['taxonomies'] );
 }
 add_action( 'init', 'igny8tc_register_all', 5 );
@@ -157,14 +160,19 @@ add_filter(
 
 function igny8tc_wordpress_view() {
 	$post_types = array();
+	$public     = get_post_stati( array( 'public' => true ) );
 	foreach ( get_post_types( array(), 'objects' ) as $type ) {
-		$slug                = (string) $type->name; // the array key of "9" is the integer 9
+		$slug      = (string) $type->name; // the array key of "9" is the integer 9
+		$by_status = array_filter( array_map( 'intval', (array) wp_count_posts( $slug ) ) );
+		// STRUCT-3's count: the items in a status WordPress registers as public ("publish", bbPress's "closed"...)
+		$count               = array_sum( array_intersect_key( $by_status, array_flip( $public ) ) );
 		$post_types[ $slug ] = array(
 			'label'        => $type->label,
 			'public'       => (bool) $type->public,
 			'show_ui'      => (bool) $type->show_ui,
 			'hierarchical' => (bool) $type->hierarchical,
-			'count'        => (int) ( wp_count_posts( $slug )->publish ?? 0 ),
+			'count'        => (int) $count,
+			'by_status'    => (object) $by_status,
 			'builtin'      => (bool) $type->_builtin, // WordPress's own; any other comes from a plugin, a theme or the harness
 		);
 	}
@@ -417,6 +425,7 @@ add_action(
 				$registry = array(
 					'post_types' => (array) ( $request['post_types'] ?? array() ),
 					'taxonomies' => (array) ( $request['taxonomies'] ?? array() ),
+					'statuses'   => (array) ( $request['statuses'] ?? array() ), // {slug: {label, public}}, as a forum plugin's "closed"
 				);
 				foreach ( array_keys( (array) get_option( IGNY8TC_REGISTRY, array( 'post_types' => array() ) )['post_types'] ) as $old ) {
 					if ( ! isset( $registry['post_types'][ $old ] ) ) {

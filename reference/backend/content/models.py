@@ -1,6 +1,16 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Cast
 from integration.models import SiteIntegration
+
+# jsonb_set('{}', ARRAY[integration_id::text], terms): {"<integration_id>": {taxonomy: [slug, ...]}}
+TERMS_OF_INTEGRATION = models.Func(
+    Cast(models.Value("{}"), models.JSONField()),
+    models.Func(Cast("integration_id", models.TextField()), function="ARRAY", template="%(function)s[%(expressions)s]"),
+    "terms",
+    function="jsonb_set",
+)
 
 
 class SyncedContent(models.Model):
@@ -19,7 +29,14 @@ class SyncedContent(models.Model):
     class Meta:
         db_table = settings.IGNY8_TABLES["content"]
         constraints = [models.UniqueConstraint(fields=["integration", "external_id"], name="content_unique_per_integration")]
-        indexes = [models.Index(fields=["integration", "post_type"], name="content_by_type")]
+        indexes = [
+            models.Index(fields=["integration", "post_type"], name="content_by_type"),
+            # CONTENT-1: "does an item of this integration still carry this term?" (services.forget_unused_terms).
+            # The terms are indexed under the integration's id, {"<integration_id>": terms}: one index entry
+            # per integration and term, so the look-up never wades through other tenants' items. Without
+            # fastupdate: a pending list would be read through on every look-up.
+            GinIndex(OpClass(TERMS_OF_INTEGRATION, name="jsonb_path_ops"), name="content_by_term", fastupdate=False),
+        ]
 
 
 class SyncedTerm(models.Model):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # content_by_term's operator class (content/models.py)
     "rest_framework",
     "drf_spectacular",
     "accounts",
@@ -90,6 +91,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_SECURE = not DEV
 CSRF_COOKIE_SECURE = not DEV
+# SEC-10: only HTTPS is answered; SecurityMiddleware (first in MIDDLEWARE) redirects plain HTTP (301)
+# before any view runs, so a POST over it changes nothing. SEC-11: HSTS, a year, subdomains too.
+SECURE_SSL_REDIRECT = not DEV
+SECURE_HSTS_SECONDS = 0 if DEV else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

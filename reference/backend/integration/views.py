@@ -25,8 +25,9 @@ class IntegrationViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspecting, no request
             return SiteIntegration.objects.none()
-        # SEC-2: a key sees its own site's integrations only; any other id is simply "not found".
-        return SiteIntegration.objects.filter(site_id=self.request.auth.site_id)
+        # SEC-2, SEC-9: a key reaches its own integration only; any other id, even of the same site,
+        # is simply "not found".
+        return SiteIntegration.objects.filter(pk=self.request.auth.pk)
 
     @extend_schema(request=s.ConnectRequest, responses={200: s.ConnectResponse, **ERRORS})
     @action(detail=False, methods=["post"])

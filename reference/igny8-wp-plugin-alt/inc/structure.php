@@ -133,8 +133,12 @@ function acmesync_gather_structure() {
 		if ( ! acmesync_is_exposed( $type ) || ! preg_match( '/^[a-z0-9_-]{1,20}$/', $slug ) ) {
 			continue;
 		}
-		$counts              = wp_count_posts( $slug );
-		$published           = ( is_object( $counts ) && isset( $counts->publish ) ) ? (int) $counts->publish : 0;
+		// Items in every status WordPress registers as public: publish, and e.g. a forum's "closed".
+		$counts    = wp_count_posts( $slug );
+		$published = 0;
+		foreach ( get_post_stati( array( 'public' => true ) ) as $status ) {
+			$published += ( is_object( $counts ) && isset( $counts->$status ) ) ? (int) $counts->$status : 0;
+		}
 		$post_types[ $slug ] = array(
 			'label'        => acmesync_label( isset( $type->label ) ? $type->label : '', $slug ),
 			'count'        => max( 0, $published ),

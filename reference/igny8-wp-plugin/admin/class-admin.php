@@ -31,18 +31,24 @@ class Igny8_Admin {
 		$this->guard( 'igny8_connect' );
 		$backend_url = esc_url_raw( trim( wp_unslash( $_POST['igny8']['backend_url'] ?? '' ) ), array( 'https', 'http' ) );
 		$api_key     = sanitize_text_field( wp_unslash( $_POST['igny8']['api_key'] ?? '' ) );
-		if ( '' === $api_key ) {
-			$api_key = igny8_get_settings()['api_key']; // the field is left blank to keep the stored key
-		}
+		$stored      = igny8_get_settings();
 		if ( ! igny8_is_https_url( $backend_url ) ) {
 			igny8_log( 'Connect refused: the backend URL must start with https://', 'error' );
 			$this->finish( 'error', __( 'The backend URL must start with https://. Nothing was sent.', 'igny8' ) );
 		}
+		if ( '' === $api_key && '' !== $stored['api_key'] && untrailingslashit( $stored['backend_url'] ) !== untrailingslashit( $backend_url ) ) {
+			// SEC-12: a blank field keeps the stored key for the backend it was given for, never for another.
+			$this->finish( 'error', __( 'Enter the API key for this backend URL: the stored key is only sent to the backend it was given for. Nothing was sent.', 'igny8' ) );
+		}
+		if ( '' === $api_key ) {
+			$api_key = $stored['api_key']; // the field is left blank to keep the stored key
+		}
 		if ( '' === $api_key ) {
 			$this->finish( 'error', __( 'Enter the API key from IGNY8.', 'igny8' ) );
 		}
-		$candidate = array_merge( igny8_get_settings(), array( 'backend_url' => $backend_url, 'api_key' => $api_key ) );
-		$answer    = igny8_client( $candidate )->post(
+		// FAIL-2: Connect's two requests share one timeout's budget.
+		$client = igny8_client( array_merge( igny8_get_settings(), array( 'backend_url' => $backend_url, 'api_key' => $api_key ) ), microtime( true ) + igny8_http_timeout() );
+		$answer = $client->post(
 			'connect/',
 			array(
 				'site_url'       => home_url(),
@@ -61,11 +67,13 @@ class Igny8_Admin {
 				'integration_id' => (int) $answer['integration_id'],
 				'site_id'        => (int) $answer['site_id'],
 				'connected_at'   => gmdate( 'c' ),
+				'refused'        => '',
 			)
 		);
 		igny8_log( sprintf( 'Connected to IGNY8 (integration %d)', (int) $answer['integration_id'] ) );
 		igny8_schedule_cron_jobs();
-		$synced = igny8_sync_site_structure_to_backend();
+		igny8_start_backfill(); // CONTENT-4: the posts already there, from WP-Cron, not this page
+		$synced = igny8_sync_site_structure_to_backend( $client->deadline() );
 		if ( is_wp_error( $synced ) ) {
 			$this->finish( 'warning', sprintf( __( 'Connected, but the site structure sync failed: %s', 'igny8' ), $synced->get_error_message() ) );
 		}
@@ -82,6 +90,9 @@ class Igny8_Admin {
 		$answer   = igny8_client( $settings )->post( $settings['integration_id'] . '/test-connection/' );
 		if ( is_wp_error( $answer ) ) {
 			igny8_log( 'Test connection failed: ' . $answer->get_error_message(), 'error' );
+			if ( igny8_is_refusal( $answer ) ) {
+				igny8_stop_after_refusal( $answer );
+			}
 			$this->finish( 'error', sprintf( __( 'Test connection failed: %s', 'igny8' ), $answer->get_error_message() ) );
 		}
 		igny8_log( 'Test connection succeeded' );
@@ -101,14 +112,15 @@ class Igny8_Admin {
 	public function handle_disconnect() {
 		$this->guard( 'igny8_disconnect' );
 		$settings = igny8_get_settings();
-		if ( igny8_is_connected() ) {
+		if ( igny8_is_connected() ) { // after a refusal (CONN-8) the backend is not told: it refuses the key
 			$answer = igny8_client( $settings )->post( $settings['integration_id'] . '/disconnect/' );
 			if ( is_wp_error( $answer ) ) {
 				igny8_log( 'The backend was not told of the disconnect: ' . $answer->get_error_message(), 'warning' );
 			}
 		}
 		igny8_unschedule_cron_jobs();
-		igny8_update_settings( array( 'api_key' => '', 'integration_id' => 0, 'site_id' => 0, 'connected_at' => '' ) );
+		igny8_forget_queue();
+		igny8_update_settings( array( 'api_key' => '', 'integration_id' => 0, 'site_id' => 0, 'connected_at' => '', 'refused' => '' ) );
 		igny8_log( 'Disconnected from IGNY8' );
 		$this->finish( 'success', __( 'Disconnected.', 'igny8' ) );
 	}
@@ -166,6 +178,9 @@ class Igny8_Admin {
 			<h1><?php esc_html_e( 'IGNY8', 'igny8' ); ?></h1>
 			<?php if ( $notice ) : ?>
 				<div class="notice notice-<?php echo esc_attr( $notice['type'] ); ?>" id="igny8-notice" data-type="<?php echo esc_attr( $notice['type'] ); ?>"><p><?php echo esc_html( $notice['message'] ); ?></p></div>
+			<?php endif; ?>
+			<?php if ( '' !== $settings['refused'] ) : ?>
+				<div class="notice notice-error" id="igny8-refused"><p><?php echo esc_html( sprintf( __( 'Syncing has stopped: the IGNY8 backend refused this site (%s). Connect again with a valid key.', 'igny8' ), $settings['refused'] ) ); ?></p></div>
 			<?php endif; ?>
 			<p><?php esc_html_e( 'Status:', 'igny8' ); ?>
 				<strong id="igny8-status" data-status="<?php echo $connected ? 'connected' : 'disconnected'; ?>"><?php echo $connected ? esc_html__( 'Connected', 'igny8' ) : esc_html__( 'Not connected', 'igny8' ); ?></strong>

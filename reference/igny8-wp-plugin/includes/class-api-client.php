@@ -9,10 +9,23 @@ class Igny8_Api_Client {
 
 	private $base_url;
 	private $api_key;
+	private $deadline;
 
-	public function __construct( $base_url, $api_key ) {
+	/** @param float|null $deadline microtime(true) by which every request of this client must end; null: none. */
+	public function __construct( $base_url, $api_key, $deadline = null ) {
 		$this->base_url = untrailingslashit( $base_url );
 		$this->api_key  = $api_key;
+		$this->deadline = $deadline;
+	}
+
+	public function deadline() {
+		return $this->deadline;
+	}
+
+	/** The timeout: the plugin's, cut to what is left of the budget. */
+	private function timeout() {
+		$timeout = igny8_http_timeout();
+		return null === $this->deadline ? $timeout : min( $timeout, $this->deadline - microtime( true ) );
 	}
 
 	/** The integration endpoints live under this path on the backend. */
@@ -35,9 +48,13 @@ class Igny8_Api_Client {
 		if ( ! igny8_is_https_url( $this->base_url ) ) {
 			return new WP_Error( 'igny8_insecure_url', __( 'The IGNY8 backend URL must start with https://.', 'igny8' ) );
 		}
+		$timeout = $this->timeout();
+		if ( $timeout < 0.5 ) {
+			return new WP_Error( 'igny8_out_of_time', __( 'The IGNY8 backend was not asked: the time allowed for this action ran out.', 'igny8' ) );
+		}
 		$args = array(
 			'method'      => $method,
-			'timeout'     => igny8_http_timeout(),
+			'timeout'     => $timeout,
 			'redirection' => 0,
 			'sslverify'   => true,
 			'headers'     => array(
@@ -62,6 +79,8 @@ class Igny8_Api_Client {
 		$error   = is_array( $decoded ) && isset( $decoded['error'] ) ? $decoded['error'] : array();
 		$code    = isset( $error['code'] ) ? $error['code'] : 'http_' . $status;
 		$message = isset( $error['message'] ) ? $error['message'] : sprintf( __( 'Unexpected answer (HTTP %d).', 'igny8' ), $status );
-		return new WP_Error( 'igny8_' . $code, sprintf( 'HTTP %d %s: %s', $status, $code, $message ), array( 'status' => $status ) );
+		$retry   = wp_remote_retrieve_header( $response, 'retry-after' );
+		$data    = array( 'status' => $status, 'retry_after' => ctype_digit( (string) $retry ) ? (int) $retry : 0 );
+		return new WP_Error( 'igny8_' . $code, sprintf( 'HTTP %d %s: %s', $status, $code, $message ), $data );
 	}
 }

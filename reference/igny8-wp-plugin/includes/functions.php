@@ -24,6 +24,7 @@ function igny8_get_settings() {
 		'site_id'             => 0,
 		'connected_at'        => '',
 		'last_structure_sync' => '',
+		'refused'             => '', // why the backend refused this site's key (CONN-8); '' while it accepts it
 	);
 	return array_merge( $defaults, (array) get_option( IGNY8_OPTION, array() ) );
 }
@@ -34,12 +35,30 @@ function igny8_update_settings( $changes ) {
 
 function igny8_is_connected() {
 	$settings = igny8_get_settings();
-	return '' !== $settings['api_key'] && $settings['integration_id'] > 0;
+	return '' !== $settings['api_key'] && $settings['integration_id'] > 0 && '' === $settings['refused'];
 }
 
-function igny8_client( $settings = null ) {
+/**
+ * Whether the backend's answer ends this connection (CONN-8): the key is unknown or revoked (401),
+ * or the backend holds the integration as not connected (409 not_connected). A stale structure
+ * (409 stale_structure), a 5xx or no answer end nothing: the next run retries.
+ */
+function igny8_is_refusal( $error ) {
+	$data = (array) $error->get_error_data();
+	return 401 === ( $data['status'] ?? 0 ) || 'igny8_not_connected' === $error->get_error_code();
+}
+
+/** CONN-8: stop, say so on the settings page, log it once. Connect again resumes. */
+function igny8_stop_after_refusal( $error ) {
+	igny8_unschedule_cron_jobs();
+	igny8_update_settings( array( 'refused' => $error->get_error_message() ) );
+	igny8_log( 'Syncing stopped: the backend refused this site (' . $error->get_error_message() . '). Connect again with a valid key.', 'error' );
+}
+
+/** @param float|null $deadline microtime(true) by which every request must end (FAIL-2's one budget); null: each request gets the timeout. */
+function igny8_client( $settings = null, $deadline = null ) {
 	$settings = $settings ? $settings : igny8_get_settings();
-	return new Igny8_Api_Client( $settings['backend_url'], $settings['api_key'] );
+	return new Igny8_Api_Client( $settings['backend_url'], $settings['api_key'], $deadline );
 }
 
 function igny8_http_timeout() {
@@ -88,6 +107,29 @@ function igny8_is_synced_type( $object ) {
 	return ! empty( $object->public ) || ! empty( $object->show_ui );
 }
 
+/**
+ * Whether a post type's items are sent to sync-content (CONTENT-5): only a public type's, by default.
+ * A type shown in wp-admin only (memos, form entries) keeps its content on the site unless a site
+ * opts it in with the igny8_sync_content_of_type filter; its structure is sent all the same.
+ */
+function igny8_is_content_type( $type ) {
+	return $type && igny8_is_synced_type( $type ) && (bool) apply_filters( 'igny8_sync_content_of_type', ! empty( $type->public ), (string) $type->name );
+}
+
+/** The statuses whose items are public content (STRUCT-3): "publish", and any a plugin registers as public (bbPress's "closed"). */
+function igny8_public_statuses() {
+	return array_values( array_map( 'strval', get_post_stati( array( 'public' => true ) ) ) );
+}
+
+/** A post type's public items, from wp_count_posts()'s counts per status. */
+function igny8_public_count( $counts ) {
+	$total = 0;
+	foreach ( igny8_public_statuses() as $status ) {
+		$total += isset( $counts->$status ) ? (int) $counts->$status : 0;
+	}
+	return $total;
+}
+
 /** The label as WordPress holds it (STRUCT-7), or the slug when it is blank; at most 200 characters. */
 function igny8_label( $object ) {
 	$label = (string) $object->label;
@@ -121,7 +163,7 @@ function igny8_get_site_structure() {
 		$counts              = wp_count_posts( $slug );
 		$post_types[ $slug ] = array(
 			'label'        => igny8_label( $type ),
-			'count'        => isset( $counts->publish ) ? (int) $counts->publish : 0,
+			'count'        => igny8_public_count( $counts ),
 			'hierarchical' => (bool) $type->hierarchical,
 			'public'       => (bool) $type->public,
 		);
@@ -157,16 +199,19 @@ function igny8_get_site_structure() {
  *
  * @return true|WP_Error
  */
-function igny8_sync_site_structure_to_backend() {
+function igny8_sync_site_structure_to_backend( $deadline = null ) {
 	if ( ! igny8_is_connected() ) {
 		return new WP_Error( 'igny8_not_connected', __( 'The plugin is not connected to IGNY8.', 'igny8' ) );
 	}
 	$settings  = igny8_get_settings();
 	$structure = igny8_get_site_structure();
-	$result    = igny8_client( $settings )->post( $settings['integration_id'] . '/update-structure/', $structure );
+	$result    = igny8_client( $settings, $deadline )->post( $settings['integration_id'] . '/update-structure/', $structure );
 	igny8_remember_sent_structure( $structure, $result );
 	if ( is_wp_error( $result ) ) {
 		igny8_log( 'Site structure sync failed: ' . $result->get_error_message(), 'error' );
+		if ( igny8_is_refusal( $result ) ) {
+			igny8_stop_after_refusal( $result );
+		}
 		return $result;
 	}
 	igny8_update_settings( array( 'last_structure_sync' => $result['last_structure_fetch'] ?? gmdate( 'c' ) ) );
@@ -203,11 +248,13 @@ function igny8_schedule_cron_jobs() {
 
 function igny8_unschedule_cron_jobs() {
 	wp_clear_scheduled_hook( IGNY8_STRUCTURE_HOOK );
+	wp_clear_scheduled_hook( IGNY8_QUEUE_HOOK );
 }
 
 function igny8_activate() {
 	if ( igny8_is_connected() ) {
 		igny8_schedule_cron_jobs();
+		igny8_start_backfill(); // what changed while the plugin was not listening (CONTENT-6)
 	}
 }
 
