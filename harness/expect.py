@@ -14,7 +14,7 @@ PHP_BLANK = " \t\n\r\0\x0b"  # what PHP's trim() removes: a label of only these 
 
 
 def _label(slug: str, entry: dict[str, Any]) -> str:
-    label = entry["label"] or ""
+    label = (entry["label"] or "").replace("\0", "")  # STRUCT-9: the one character the protocol cannot carry
     return label[:200] if label.strip(PHP_BLANK) else slug
 
 

@@ -49,6 +49,7 @@ class SyncModel:
         self.steps: list[dict[str, Any]] = []
         self.wp.reset()
         self.observer.reset(self.backend.integration_id)
+        self._know_the_site()
         tenant = ctx.backend.tenant
         self.tab = TabReader(ctx.backend.base_url, tenant.site_id, str(ctx.backend.ca_path) if ctx.backend.ca_path else None, tenant.secrets)
         if tenant.username and tenant.password:
@@ -66,7 +67,20 @@ class SyncModel:
     def _content_type(self, slug: str) -> bool:
         """Whose items the backend holds (CONTENT-5): public types only."""
         d = self.post_types.get(slug)
-        return slug in BUILTIN_SYNCED or bool(d and d["public"])
+        return slug in BUILTIN_SYNCED or bool(d["public"] if d else self.site_types.get(slug))
+
+    def _know_the_site(self) -> None:
+        """What the site holds before the first step (a --site profile, third-party plugins): its own
+        public post types, and its posts, which Connect backfills (CONTENT-4)."""
+        state = self.wp.state()
+        public_statuses = {slug for slug, e in state["post_statuses"].items() if e["public"]}
+        self.site_types: dict[str, bool] = {slug: bool(e["public"]) for slug, e in state["wordpress"]["post_types"].items()}
+        for post_id, (post_type, status) in self.wp.all_posts().items():
+            self.ever_created.add(post_id)
+            if status in public_statuses:
+                self.published[post_id] = post_type
+            else:
+                self.drafts.add(post_id)
 
     def _walked(self) -> None:
         """Connect or the daily sync walked all content: the backend now holds exactly the public content."""

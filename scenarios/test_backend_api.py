@@ -477,3 +477,33 @@ def test_a_taxonomy_name_wordpress_cannot_hold_either_is_refused_and_nothing_cha
     items = [{"external_id": 1, "post_type": "post", "title": "T", "status": "publish", "terms": {name: ["a"]}}]
     assert igny8_backend.sync_content({"items": items}).status_code == 400, "sync-content took terms of a taxonomy name WordPress cannot hold"
     assert observed(igny8_backend, igny8_observer) == before
+
+
+SHOP, STAGING = "https://shop.example", "https://staging.shop.example"
+
+
+def connect_from(backend, site_url):
+    return backend.call("POST", "connect/", json={"site_url": site_url})
+
+
+@pytest.mark.requirement("CONN-9", case="negative")
+def test_a_connect_or_a_structure_from_another_site_is_refused(igny8_fresh_backend, igny8_backend, igny8_stored, igny8_evidence):
+    assert connect_from(igny8_backend, SHOP).status_code == 200
+    assert igny8_backend.update_structure(structure(site_url=SHOP)).status_code == 200
+    before = observed(igny8_backend, igny8_stored)
+    connect = connect_from(igny8_backend, STAGING)
+    copy = igny8_backend.update_structure(structure(site_url=STAGING, generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
+    igny8_evidence.json("answers to another site", {"connect": connect.json(), "update-structure": copy.json()})
+    for what, response in (("Connect", connect), ("update-structure", copy)):
+        assert response.status_code == 409, f"{what} from another site than the bound one answered {response.status_code}"
+        assert response.json()["error"]["code"] == "site_mismatch", response.text[:300]
+    assert observed(igny8_backend, igny8_stored) == before, "a request from another site changed the integration"
+
+
+@pytest.mark.requirement("CONN-9")
+def test_the_same_site_connects_again_and_a_disconnect_releases_it(igny8_fresh_backend, igny8_backend):
+    assert connect_from(igny8_backend, SHOP).status_code == 200
+    assert connect_from(igny8_backend, SHOP.upper() + "/").status_code == 200, "the same site, written with a trailing slash and in capitals, was refused"
+    assert igny8_backend.call("POST", f"{igny8_backend.integration_id}/disconnect/").status_code == 200
+    assert connect_from(igny8_backend, STAGING).status_code == 200, "after a Disconnect, another site could not connect"
+    assert igny8_backend.update_structure(structure(site_url=STAGING)).status_code == 200

@@ -267,3 +267,35 @@ def test_connect_again_after_a_refusal_resumes(connected_site, igny8_plugin_page
     shown = notices(igny8_plugin_page.open())
     assert not any(n.kind == "error" for n in shown), f"the refusal is still shown after Connect: {[n.text for n in shown]}"
     assert [e["hook"] for e in igny8_wp.cron_events() if e["schedule"]] == [STRUCTURE_HOOK], "Connect again did not schedule the daily event"
+
+
+# Options WordPress itself adds while a site is used (publishing, wp-admin): not the plugin's to remove.
+WORDPRESS_OWN_OPTIONS = {"wp_calendar_block_has_published_posts", "recently_activated", "rewrite_rules", "can_compress_scripts"}
+
+
+@pytest.mark.requirement("CONN-10", case="negative")
+def test_uninstall_tells_the_backend_and_leaves_nothing_behind(
+    igny8_fresh_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target, igny8_evidence
+):
+    installed = set(igny8_wp.options_added())  # activation's own, and WordPress's
+    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    igny8_wp.create_posts([{"post_type": "page", "title": "queued"}])
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    igny8_plugin_page.test_connection()  # a notice, an event
+    used = set(igny8_wp.options_added()) - installed - WORDPRESS_OWN_OPTIONS
+    left = set(igny8_wp.uninstall_plugin())
+    kept = sorted(left & used)
+    igny8_evidence.json("options", {"made while used": sorted(used), "left after uninstall": sorted(left)})
+    assert used, "the plugin stored nothing while it was used: the test cannot tell what uninstall must remove"
+    assert not kept, f"uninstall left what the plugin stored: {kept}"
+    assert not igny8_wp.stored_anywhere(igny8_backend.api_key), "the key is still in the WordPress database after uninstall"
+    assert igny8_wp.cron_events() == [], "igny8_ events survive uninstall"
+    assert igny8_backend.read_back()["status"] == "disconnected", "uninstall did not tell the backend"
+
+
+@pytest.mark.requirement("CONN-10")
+def test_deactivation_alone_keeps_the_connection(connected_site, igny8_wp, igny8_backend, igny8_plugin_page):
+    assert igny8_wp.set_plugin_active(False) is False
+    assert igny8_backend.read_back()["status"] == "connected", "deactivation disconnected the integration"
+    assert igny8_wp.set_plugin_active(True) is True
+    assert igny8_plugin_page.test_connection().kind == "success", "after reactivation the plugin is no longer connected"

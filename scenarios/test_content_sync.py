@@ -5,7 +5,7 @@ import pytest
 from harness.clients.wordpress import STRUCTURE_HOOK
 
 
-@pytest.mark.requirement("CONTENT-2", "READ-2")
+@pytest.mark.requirement("CONTENT-2")
 def test_published_posts_are_pushed_and_removed_ones_leave(connected_site, igny8_wp, igny8_backend, igny8_observer, igny8_evidence):
     igny8_wp.register({"book": {"label": "Books"}}, {"genre": {"label": "Genres", "object_types": ["book"], "hierarchical": True}})
     ids = igny8_wp.create_posts(

@@ -61,3 +61,37 @@ def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(con
     shown = {slug: row.label for slug, row in tab.rows("post-type").items()}
     assert {slug: shown.get(slug) for slug in HARD} == {slug: served["post_types"][slug]["label"] for slug in HARD}, "the tab shows labels otherwise"
     assert tab.page.locator("td[data-testid=label] script, td[data-testid=label] img, td[data-testid=label] b").count() == 0, "a label became markup"
+
+
+NUL_TYPES = {"nul_memo": {"label": "Me\x00mos"}, "plain_book": {"label": "Books"}}
+NUL_TAXONOMIES = {"nul_tag": {"label": "\x00Tags\x00", "object_types": ["nul_memo"]}}
+
+
+@pytest.mark.requirement("STRUCT-9", case="negative")
+def test_a_label_holding_nul_is_carried_without_it_and_the_rest_syncs(connected_site, igny8_wp, igny8_backend, igny8_evidence):
+    assert not igny8_wp.register(NUL_TYPES, NUL_TAXONOMIES)["errors"]
+    before = igny8_backend.read_back()["last_structure_fetch"]
+    logged_before = len(igny8_wp.igny8_log_lines())
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    served = igny8_backend.read_back()
+    lines = igny8_wp.igny8_log_lines()[logged_before:]
+    igny8_evidence.json("served", {k: served[k] for k in ("post_types", "taxonomies", "last_structure_fetch")})
+    igny8_evidence.text("new [IGNY8] lines", "\n".join(lines))
+    assert served["last_structure_fetch"] != before, "a label holding NUL stopped the whole site syncing"
+    assert served["post_types"]["nul_memo"]["label"] == "Memos" and served["taxonomies"]["nul_tag"]["label"] == "Tags", (
+        "the labels did not arrive without their NUL"
+    )
+    assert served["post_types"]["plain_book"]["label"] == "Books"
+    assert any("nul_memo" in line for line in lines) and any("nul_tag" in line for line in lines), "no [IGNY8] line names the entries whose label was changed"
+    diff = differences(expected_structure(igny8_wp.state()["wordpress"]), served_structure(served))
+    assert not diff, "the backend differs from WordPress:\n" + "\n".join(diff)
+
+
+@pytest.mark.requirement("STRUCT-9")
+def test_labels_without_nul_are_not_reported_as_changed(connected_site, igny8_wp, igny8_backend):
+    assert not igny8_wp.register({"plain_book": {"label": "Books"}})["errors"]
+    logged_before = len(igny8_wp.igny8_log_lines())
+    igny8_wp.run_cron(STRUCTURE_HOOK)
+    lines = igny8_wp.igny8_log_lines()[logged_before:]
+    assert igny8_backend.read_back()["post_types"]["plain_book"]["label"] == "Books"
+    assert not any("plain_book" in line for line in lines), f"an ordinary label was reported as changed: {lines}"

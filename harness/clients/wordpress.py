@@ -122,6 +122,10 @@ class WordPressClient:
     def create_posts(self, items: list[dict[str, Any]]) -> list[int]:
         return [int(i) for i in self.control("POST", "/posts", items=items)["ids"]]
 
+    def all_posts(self) -> dict[int, tuple[str, str]]:
+        """Every post but revisions: {id: (post type, status)}."""
+        return {int(i): (str(p[0]), str(p[1])) for i, p in self.control("GET", "/posts/all")["posts"].items()}
+
     def change_posts(self, ids: list[int], action: str) -> None:
         self.control("POST", "/posts/change", ids=ids, action=action)
 
@@ -184,6 +188,14 @@ class WordPressClient:
 
     def set_plugin_active(self, active: bool) -> bool:
         return bool(self.control("POST", "/plugin", active=active)["active"])
+
+    def options_added(self) -> list[str]:
+        """The options stored since the site was installed, transients aside (by name only: never read)."""
+        return [str(name) for name in self.control("GET", "/options/added")["options_added"]]
+
+    def uninstall_plugin(self) -> list[str]:
+        """Uninstalls the plugin as deleting it in wp-admin does (its files stay for the next reset): the options added since install that remain."""
+        return [str(name) for name in self.control("POST", "/plugin/uninstall")["options_added"]]
 
     def stored_anywhere(self, needle: str) -> list[str]:
         """The table.column places of the WordPress database that hold `needle`."""

@@ -280,6 +280,19 @@ function igny8tc_tables_table() {
 	return $wpdb->prefix . 'igny8tc_pristine_tables';
 }
 
+/**
+ * The options added since the pristine copy, transients aside (they come and go with any page): what
+ * the plugin, or WordPress on its behalf, has stored since the site was installed.
+ */
+function igny8tc_options_added() {
+	global $wpdb;
+	$snapshot = igny8tc_snapshot_table();
+	return $wpdb->get_col(
+		"SELECT option_name FROM {$wpdb->options} WHERE option_name NOT IN (SELECT option_name FROM $snapshot)
+		 AND option_name NOT LIKE '\\_transient\\_%' AND option_name NOT LIKE '\\_site\\_transient\\_%' ORDER BY option_name"
+	);
+}
+
 /** Called by the stack's install script once WordPress is installed and before the plugin is activated. */
 function igny8tc_take_snapshot() {
 	global $wpdb;
@@ -469,6 +482,20 @@ add_action(
 			}
 		);
 
+		/* Every post but revisions, as {id: [post_type, post_status]}: the content a site had before a test. */
+		igny8tc_route(
+			'/posts/all',
+			'GET',
+			function () {
+				global $wpdb;
+				$posts = array();
+				foreach ( $wpdb->get_results( "SELECT ID, post_type, post_status FROM {$wpdb->posts} WHERE post_type <> 'revision'" ) as $row ) {
+					$posts[ (string) $row->ID ] = array( $row->post_type, $row->post_status );
+				}
+				return array( 'posts' => (object) $posts );
+			}
+		);
+
 		/* Change posts: {ids: [...], action: trash|delete|draft|publish}. */
 		igny8tc_route(
 			'/posts/change',
@@ -610,6 +637,26 @@ add_action(
 					deactivate_plugins( igny8tc_plugin() );
 				}
 				return array( 'active' => is_plugin_active( igny8tc_plugin() ) );
+			}
+		);
+
+		/* Uninstall the plugin as deleting it in wp-admin does (deactivated, then uninstall_plugin()): its files stay, for the next reset. */
+		igny8tc_route(
+			'/plugin/uninstall',
+			'POST',
+			function () {
+				deactivate_plugins( igny8tc_plugin() );
+				uninstall_plugin( igny8tc_plugin() );
+				return array( 'options_added' => igny8tc_options_added(), 'cron' => igny8tc_cron_view() );
+			}
+		);
+
+		/* The options added since the pristine copy, transients aside. */
+		igny8tc_route(
+			'/options/added',
+			'GET',
+			function () {
+				return array( 'options_added' => igny8tc_options_added() );
 			}
 		);
 

@@ -27,6 +27,26 @@ def refuse_from_the_future(generated_at, payload):
         )
 
 
+# CONN-9: the site an integration is connected from, bound at Connect and released by Disconnect.
+BOUND_SITE = "bound_site_url"
+
+
+def _same_site(a, b):
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
+
+
+def refuse_another_site(integration, site_url):
+    """CONN-9: a key pasted into a second site, or a copy of the site (staging) still holding it, is refused."""
+    bound = integration.config_json.get(BOUND_SITE)
+    if bound and site_url and not _same_site(bound, site_url):
+        raise ApiError(
+            409,
+            "site_mismatch",
+            f"This integration is connected from {bound}, not {site_url}: disconnect it there (or in IGNY8) before connecting another site.",
+            [{"path": "$.site_url", "message": "another site than the one this integration is connected from"}],
+        )
+
+
 def store_structure(integration_id, payload):
     """STORE-1..3, CONC-1, CONC-3: validate, refuse a time ahead of the clock, then replace the stored
     structure under a row lock."""
@@ -36,6 +56,7 @@ def store_structure(integration_id, payload):
         integration = SiteIntegration.objects.select_for_update().get(pk=integration_id)
         if integration.status != SiteIntegration.Status.CONNECTED:
             raise ApiError(409, "not_connected", "Connect the integration before sending its structure.")
+        refuse_another_site(integration, payload["site_url"])
         stored = integration.structure
         if stored and parse_generated_at(stored["generated_at"]) > generated_at:
             raise ApiError(

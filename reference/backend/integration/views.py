@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from . import serializers as s
 from .models import SiteIntegration
-from .services import read_back, store_structure
+from .services import BOUND_SITE, read_back, refuse_another_site, store_structure
 
 log = logging.getLogger("igny8.integration")
 
@@ -35,9 +35,13 @@ class IntegrationViewSet(viewsets.GenericViewSet):
         body = s.ConnectRequest(data=request.data or {})
         body.is_valid(raise_exception=True)
         integration = request.auth
+        site_url = body.validated_data.get("site_url")
+        refuse_another_site(integration, site_url)
         integration.status = SiteIntegration.Status.CONNECTED
         integration.connected_at = timezone.now()
-        integration.save(update_fields=["status", "connected_at"])
+        if site_url:
+            integration.config_json = {**integration.config_json, BOUND_SITE: site_url}
+        integration.save(update_fields=["status", "connected_at", "config_json"])
         log.info("integration %s connected from %s", integration.pk, body.validated_data.get("site_url", "?"))
         return Response(
             {
@@ -101,5 +105,6 @@ class IntegrationViewSet(viewsets.GenericViewSet):
     def disconnect(self, request, pk=None):
         integration = self.get_object()
         integration.status = SiteIntegration.Status.DISCONNECTED
-        integration.save(update_fields=["status"])
+        integration.config_json = {k: v for k, v in integration.config_json.items() if k != BOUND_SITE}  # CONN-9: another site may connect now
+        integration.save(update_fields=["status", "config_json"])
         return Response({"ok": True, "integration_id": integration.pk, "site_id": integration.site_id, "status": integration.status})

@@ -65,6 +65,11 @@ function acmesync_handle_link() {
 		acmesync_back();
 	}
 
+	if ( '' === $token && '' !== acmesync_get_token() && untrailingslashit( acmesync_get_endpoint() ) !== untrailingslashit( $endpoint ) ) {
+		// A blank key field keeps the stored key only for the backend it was accepted by (SEC-12).
+		acmesync_flash( 'error', __( 'Not connected: enter the API key for this backend URL. The stored key is only sent to the backend it was given for; nothing was sent.', 'acme-igny8-sync' ) );
+		acmesync_back();
+	}
 	if ( '' === $token ) {
 		$token = acmesync_get_token();
 	}

@@ -66,6 +66,13 @@ function acmesync_flash( $kind, $text ) {
  * Print and forget the pending outcome, as a core admin notice.
  */
 function acmesync_print_flash() {
+	if ( '' !== acmesync_halted() ) {
+		printf(
+			'<div class="notice notice-error" role="alert"><p>%s</p></div>',
+			/* translators: %s: error code and message from the backend. */
+			esc_html( sprintf( __( 'Syncing has stopped: the backend refused this site (%s). Connect again with a valid key.', 'acme-igny8-sync' ), acmesync_scrub( acmesync_halted() ) ) )
+		);
+	}
 	$key   = 'acmesync_flash_' . get_current_user_id();
 	$flash = get_transient( $key );
 	if ( ! is_array( $flash ) || empty( $flash['text'] ) ) {

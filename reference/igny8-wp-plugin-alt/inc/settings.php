@@ -51,7 +51,27 @@ function acmesync_get_link_id() {
  * @return bool
  */
 function acmesync_is_linked() {
-	return '' !== acmesync_get_token() && acmesync_get_link_id() > 0 && '' !== acmesync_get_endpoint();
+	return '' !== acmesync_get_token() && acmesync_get_link_id() > 0 && '' !== acmesync_get_endpoint() && '' === acmesync_halted();
+}
+
+/**
+ * Why the backend refused this site for good (401, or 409 not_connected or site_mismatch), or ''.
+ * While set, the link is treated as gone: nothing is scheduled or sent until Connect succeeds.
+ *
+ * @return string
+ */
+function acmesync_halted() {
+	return (string) get_option( 'acmesync_halted', '' );
+}
+
+/**
+ * Whether a failed call means the backend refuses this site for good (the protocol's CONN-8).
+ *
+ * @param array $result An acmesync_post() result.
+ * @return bool
+ */
+function acmesync_is_refusal( array $result ) {
+	return 401 === (int) $result['status'] || in_array( $result['code'], array( 'not_connected', 'site_mismatch' ), true );
 }
 
 /**
@@ -62,6 +82,7 @@ function acmesync_is_linked() {
  * @param array  $answer   The connect/ response.
  */
 function acmesync_store_link( $endpoint, $token, array $answer ) {
+	delete_option( 'acmesync_halted' );
 	update_option( 'acmesync_endpoint', $endpoint, false );
 	update_option( 'acmesync_token', $token, false );
 	update_option( 'acmesync_link_id', (int) $answer['integration_id'], false );

@@ -19,8 +19,11 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 function acmesync_label( $label, $slug ) {
 	$label = is_scalar( $label ) ? (string) $label : '';
-	// U+0000 cannot be stored by the backend; nothing else is touched.
-	$label = str_replace( "\0", '', $label );
+	// U+0000 cannot be stored by the backend; nothing else is touched. Say which entry changed.
+	if ( false !== strpos( $label, "\0" ) ) {
+		$label = str_replace( "\0", '', $label );
+		acmesync_journal_add( 'warning', sprintf( 'Site structure: a NUL character was removed from the label of %s', $slug ) );
+	}
 	if ( '' === trim( $label ) ) {
 		$label = (string) $slug;
 	}
@@ -222,6 +225,12 @@ function acmesync_sync_structure( $trigger, $budget = null ) {
 		acmesync_journal_add( 'info', sprintf( 'Site structure synced (%s): %s', $trigger, $summary ) );
 	} else {
 		acmesync_journal_add( 'error', sprintf( 'Site structure sync failed (%s): %s', $trigger, acmesync_describe_failure( $result ) ) );
+		if ( acmesync_is_refusal( $result ) ) {
+			// Refused for good: stop the daily sync and say so on the settings page until Connect succeeds.
+			update_option( 'acmesync_halted', acmesync_describe_failure( $result ), false );
+			acmesync_unschedule_daily();
+			acmesync_journal_add( 'error', 'Syncing stopped: ' . acmesync_describe_failure( $result ) . '. Connect again with a valid key.' );
+		}
 	}
 	return $result;
 }

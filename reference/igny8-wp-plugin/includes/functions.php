@@ -40,12 +40,13 @@ function igny8_is_connected() {
 
 /**
  * Whether the backend's answer ends this connection (CONN-8): the key is unknown or revoked (401),
- * or the backend holds the integration as not connected (409 not_connected). A stale structure
+ * the backend holds the integration as not connected (409 not_connected), or as another site's
+ * (409 site_mismatch, CONN-9: this is a copy of the site, or the key was pasted here). A stale structure
  * (409 stale_structure), a 5xx or no answer end nothing: the next run retries.
  */
 function igny8_is_refusal( $error ) {
 	$data = (array) $error->get_error_data();
-	return 401 === ( $data['status'] ?? 0 ) || 'igny8_not_connected' === $error->get_error_code();
+	return 401 === ( $data['status'] ?? 0 ) || in_array( $error->get_error_code(), array( 'igny8_not_connected', 'igny8_site_mismatch' ), true );
 }
 
 /** CONN-8: stop, say so on the settings page, log it once. Connect again resumes. */
@@ -133,7 +134,32 @@ function igny8_public_count( $counts ) {
 /** The label as WordPress holds it (STRUCT-7), or the slug when it is blank; at most 200 characters. */
 function igny8_label( $object ) {
 	$label = (string) $object->label;
+	$label = igny8_carried( $label, $object->name );
 	return '' === trim( $label ) ? $object->name : mb_substr( $label, 0, 200 );
+}
+
+/**
+ * STRUCT-9: the one character WordPress takes in a label and the protocol cannot carry, NUL, is
+ * removed, and the entry is noted for the log, so that one odd label never stops the site syncing.
+ */
+function igny8_carried( $label, $slug ) {
+	if ( false !== strpos( $label, "\0" ) ) {
+		igny8_normalised( (string) $slug );
+		$label = str_replace( "\0", '', $label );
+	}
+	return $label;
+}
+
+/** The entries normalised while gathering the structure: noted one by one, read (and forgotten) with no argument. */
+function igny8_normalised( $slug = null ) {
+	static $noted = array();
+	if ( null !== $slug ) {
+		$noted[] = $slug;
+		return $noted;
+	}
+	$read  = $noted;
+	$noted = array();
+	return $read;
 }
 
 /**
@@ -205,6 +231,10 @@ function igny8_sync_site_structure_to_backend( $deadline = null ) {
 	}
 	$settings  = igny8_get_settings();
 	$structure = igny8_get_site_structure();
+	$changed   = igny8_normalised();
+	if ( $changed ) {
+		igny8_log( 'Site structure: a NUL character, which the protocol cannot carry, was removed from the label of ' . implode( ', ', array_unique( $changed ) ), 'warning' );
+	}
 	$result    = igny8_client( $settings, $deadline )->post( $settings['integration_id'] . '/update-structure/', $structure );
 	igny8_remember_sent_structure( $structure, $result );
 	if ( is_wp_error( $result ) ) {
