@@ -115,8 +115,7 @@ class WordPressClient:
         self, post_types: dict[str, Any] | None = None, taxonomies: dict[str, Any] | None = None, statuses: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Registers post types, taxonomies and post statuses ({slug: {label, public}}) at every request, until the next register or reset."""
-        body = {"post_types": post_types or {}, "taxonomies": taxonomies or {}, "statuses": statuses or {}}
-        result: dict[str, Any] = self.control("POST", "/registry", **body)
+        result: dict[str, Any] = self.control("POST", "/registry", post_types=post_types or {}, taxonomies=taxonomies or {}, statuses=statuses or {})
         return result
 
     def create_posts(self, items: list[dict[str, Any]]) -> list[int]:
