@@ -42,6 +42,7 @@ class ResultCollector:
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
         result.cases = props.get("igny8_cases", result.cases)
+        result.fault = props.get("igny8_fault", result.fault)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
             result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("site_lacks"):

@@ -40,6 +40,7 @@ class ExternalBackend:
     database_dsn: str | None = field(default=None, repr=False)
     expected_revision: str | None = None
     tenants: NoTenants = field(default_factory=NoTenants)
+    rates: None = None  # its deployment's own: the harness neither sets nor knows them
 
     @property
     def name(self) -> str:

@@ -277,10 +277,10 @@ def igny8_sibling_integrations(
 
 @pytest.fixture
 def igny8_new_tenant(
-    request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient
+    request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_stack_info: dict[str, Any]
 ) -> Callable[[str], BackendClient]:
     """new(account) -> the backend with a new tenant's key (the seed command); NOT APPLICABLE and
-    incomplete where the backend offers none."""
+    incomplete where the backend offers none. (The run records what ran, whichever test comes first.)"""
 
     def new(account: str) -> BackendClient:
         try:

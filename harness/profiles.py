@@ -16,11 +16,12 @@ class Profile:
     stateful_examples: int
     stateful_steps: int
     shrink: bool = True  # a failing example is shrunk to the smallest (minutes against a live stack)
+    nemesis: bool = False  # the stateful model also changes WordPress under faults (harness.fault_catalogue)
 
 
 PROFILES = {
     "quick": Profile("quick", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12),
-    "thorough": Profile("thorough", wp_examples=60, api_examples=1000, stateful_examples=15, stateful_steps=40),
+    "thorough": Profile("thorough", wp_examples=60, api_examples=1000, stateful_examples=15, stateful_steps=40, nemesis=True),
     "kill": Profile("kill", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12, shrink=False),
 }
 DEFAULT_PROFILE = "quick"

@@ -38,6 +38,7 @@ class TestResult:
     incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
     site_lacks: str = ""  # NOT APPLICABLE because the site has nothing for it to check (harness.status.site_lacks): why
     cases: dict[str, str] = field(default_factory=dict)  # requirement id -> positive | negative (harness.cases)
+    fault: dict[str, Any] = field(default_factory=dict)  # a fault scenario's outcome: lost, unexpected, stale, recovery (scenarios/test_faults.py)
     # Every run of the test, in order (more than one when a failure was re-run): each attempt's
     # status, duration, message and evidence, so that the failures behind a FLAKY stay visible.
     attempts: list[dict[str, Any]] = field(default_factory=list)

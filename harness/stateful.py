@@ -8,6 +8,9 @@ disconnect. After every step:
   WordPress), `stale` (on the backend, no longer public content). Connect and the daily sync walk
   all content (CONTENT-4, CONTENT-6); in between, saves and trashes while connected are sent
   (CONTENT-2, CONTENT-3), and items changed while disconnected wait for the next walk.
+With the profile's nemesis (`--profile thorough`), a step may also save a post or run the daily
+sync under a fault of harness.fault_catalogue, then heal it and let the plugin recover by its own
+retries: the same checks must hold after it.
 Every executed step is logged, so a failure can be replayed by `igny8 repro`.
 """
 
@@ -19,13 +22,16 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from . import profiles
 from .checks import CheckContext, check
 from .clients.tab import TabReader
 from .clients.wordpress import STRUCTURE_HOOK
 from .expect import differences, expected_structure, served_structure
+from .fault_catalogue import CATALOGUE
 from .strategies import keys, post_type_defs, taxonomy_defs
 
 BUILTIN_SYNCED = {"post", "page"}
+RECOVERY_ROUNDS = 4  # after a fault heals: the plugin's retries let run, their time made to come
 
 
 class SyncModel:
@@ -55,6 +61,7 @@ class SyncModel:
         if tenant.username and tenant.password:
             self.tab.login(tenant.username, tenant.password)
         self.bystander = ctx.bystander
+        self.faults = getattr(ctx.target, "faults", None)  # a stack the harness runs; none for --backend-url
 
     def _log(self, name: str, **args: Any) -> None:
         self.steps.append({"step": name, **args})
@@ -125,6 +132,9 @@ class SyncModel:
 
     def add_post(self, post_type: str, publish: bool) -> int:
         self._log("add_post", post_type=post_type, publish=publish)
+        return self._add_post(post_type, publish)
+
+    def _add_post(self, post_type: str, publish: bool) -> int:
         (post_id,) = self.wp.create_posts([{"post_type": post_type, "title": f"{post_type} item", "status": "publish" if publish else "draft"}])
         self.ever_created.add(post_id)
         if publish:
@@ -142,8 +152,27 @@ class SyncModel:
         if self.connected:
             self.expected_synced.discard(post_id)
 
+    def under_fault(self, fault: str, post_type: str, then_sync: bool) -> None:
+        """The nemesis: a post saved (and, with then_sync, the daily sync run) under `fault`; healed;
+        the plugin's retries let run. A structure sync that failed under it is put right by the
+        next daily event (FAIL-3), run here after the retries."""
+        self._log("under_fault", fault=fault, post_type=post_type, then_sync=then_sync)
+        assert self.faults is not None, "the nemesis needs a stack the harness runs"
+        with CATALOGUE[fault].make(self.faults, float(self.wp.state()["http_timeout"])):
+            self._add_post(post_type, True)
+            if then_sync:
+                self.wp.run_cron(STRUCTURE_HOOK)
+            self.wp.settle()
+        for _ in range(RECOVERY_ROUNDS):
+            self.wp.settle(time_passes=True)
+        if then_sync:
+            self._sync()
+
     def sync(self) -> None:
         self._log("sync")
+        self._sync()
+
+    def _sync(self) -> None:
         self.wp.run_cron(STRUCTURE_HOOK)
         self.just_synced = self.connected
         if self.connected:
@@ -272,6 +301,11 @@ def machine_for(ctx: CheckContext, on_failure: Callable[[list[dict[str, Any]]], 
         @rule()
         def sync(self) -> None:
             self.model.sync()
+
+        @precondition(lambda self: profiles.current().nemesis and self.model.connected and self.model.faults is not None)
+        @rule(fault=st.sampled_from(sorted(CATALOGUE)), data=st.data(), then_sync=st.booleans())
+        def under_fault(self, fault: str, data: st.DataObject, then_sync: bool) -> None:
+            self.model.under_fault(fault, data.draw(st.sampled_from(sorted(set(self.model.post_types) | BUILTIN_SYNCED))), then_sync)
 
         @precondition(lambda self: not self.model.connected)
         @rule()

@@ -86,7 +86,7 @@ def invalid_cases() -> dict[str, tuple[Any, str]]:
         "object_types not list": (_edited(good, ["taxonomies", "category", "object_types"], "post"), "$.taxonomies.category.object_types"),
         "generated_at without zone": (_edited(good, ["generated_at"], "2026-01-01T00:00:00"), "$.generated_at"),
         "generated_at impossible date": (_edited(good, ["generated_at"], "2026-13-45T00:00:00Z"), "$.generated_at"),
-        "schema_version 2": (_edited(good, ["schema_version"], 2), "$.schema_version"),
+        "schema_version as text": (_edited(good, ["schema_version"], "1"), "$.schema_version"),  # another number: ERR-6
         "site_url not a url": (_edited(good, ["site_url"], "ftp:nothing"), "$.site_url"),
         "body is a list": ([good], "$"),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from .stack.config import Rates
 from .stack.tenants import IntegrationChange, Tenant
 
 
@@ -50,6 +51,10 @@ class BackendTarget(Protocol):
     @property
     def expected_revision(self) -> str | None:
         """The revision the health endpoint must answer, when the harness knows it."""
+
+    @property
+    def rates(self) -> Rates | None:
+        """The rates the backend throttles at (OPS-4, SEC-13), when the harness set them; None: unknown."""
 
     @property
     def tenants(self) -> TenantSource:

@@ -507,3 +507,67 @@ def test_the_same_site_connects_again_and_a_disconnect_releases_it(igny8_fresh_b
     assert igny8_backend.call("POST", f"{igny8_backend.integration_id}/disconnect/").status_code == 200
     assert connect_from(igny8_backend, STAGING).status_code == 200, "after a Disconnect, another site could not connect"
     assert igny8_backend.update_structure(structure(site_url=STAGING)).status_code == 200
+
+
+# ---- ERR-6: schema versions --------------------------------------------------------------------
+
+
+@pytest.mark.requirement("ERR-6")
+def test_connect_lists_the_schema_versions_it_accepts_and_a_listed_one_is_stored(connected_backend, igny8_backend, igny8_observer):
+    versions = igny8_backend.connect().json().get("schema_versions")
+    assert isinstance(versions, list) and versions and all(type(v) is int for v in versions), f"connect's schema_versions: {versions!r}"
+    assert 1 in versions, f"connect lists {versions}, not version 1, which this protocol defines"
+    response = igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
+    assert response.status_code == 200, f"a version-1 structure was answered {response.status_code}: {response.text[:300]}"
+
+
+@pytest.mark.requirement("ERR-6", "ERR-4", case="negative")
+@pytest.mark.parametrize("version", [2, 0])
+def test_a_schema_version_it_does_not_speak_is_named_and_stores_nothing(version, connected_backend, igny8_backend, igny8_observer):
+    spoken = igny8_backend.connect().json().get("schema_versions") or [1]
+    if version in spoken:
+        pytest.skip(f"NOT APPLICABLE: this backend speaks schema version {version}")
+    before = observed(igny8_backend, igny8_observer)
+    payload = {**structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))), "schema_version": version}
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "unsupported_schema_version")
+    assert all(str(v) in error["message"] for v in spoken), f"the refusal does not name the versions the backend speaks ({spoken}): {error['message']!r}"
+    assert observed(igny8_backend, igny8_observer) == before, f"a version-{version} structure changed the integration"
+
+
+@pytest.mark.requirement("ERR-6", "ERR-1", case="negative")
+@pytest.mark.parametrize("where", ["at the top", "in a post type", "in a taxonomy"])
+def test_a_field_its_version_does_not_define_is_refused_by_name_not_dropped(where, connected_backend, igny8_backend, igny8_observer):
+    payload = structure(
+        {"post": post_type("Posts", 3)},
+        {"category": taxonomy("Categories", ["post"], 2)},
+        generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)),
+    )
+    holder = {"at the top": payload, "in a post type": payload["post_types"]["post"], "in a taxonomy": payload["taxonomies"]["category"]}[where]
+    holder["igny8_v2_menu_position"] = 5
+    before = observed(igny8_backend, igny8_observer)
+    error = assert_json_error(igny8_backend.update_structure(payload), 400, "invalid_structure")
+    assert "igny8_v2_menu_position" in json.dumps(error), f"the refusal does not name the unknown field: {error}"
+    assert observed(igny8_backend, igny8_observer) == before, f"a structure with an unknown field {where} changed the integration"
+
+
+# ---- CONN-11: Disconnect ends the connection, not the key --------------------------------------
+
+
+@pytest.mark.requirement("CONN-11", case="negative")
+def test_after_disconnect_a_structure_is_refused_and_stores_nothing(connected_backend, igny8_backend, igny8_observer):
+    assert igny8_backend.call("POST", f"{connected_backend}/disconnect/").status_code == 200
+    before = observed(igny8_backend, igny8_observer)
+    payload = structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer)))
+    assert_json_error(igny8_backend.update_structure(payload), 409, "not_connected")
+    assert observed(igny8_backend, igny8_observer) == before, "a structure sent after Disconnect changed the integration"
+
+
+@pytest.mark.requirement("CONN-11")
+def test_the_same_key_connects_again_after_disconnect(connected_backend, igny8_backend, igny8_observer):
+    assert igny8_backend.call("POST", f"{connected_backend}/disconnect/").status_code == 200
+    again = igny8_backend.connect()
+    assert again.status_code == 200 and again.json()["status"] == "connected", (
+        f"the key no longer connects after Disconnect: {again.status_code} {again.text[:200]}"
+    )
+    response = igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
+    assert response.status_code == 200, f"after connecting again, a structure was answered {response.status_code}"

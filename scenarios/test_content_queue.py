@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
+from harness.stack.faults import THROTTLED_FOR
 
 BURST = 20  # the issue's "20 saves while the backend is down"
 BACKOFF = 1.5  # CONTENT-3: each wait at least half as long again as the one before
@@ -100,6 +101,21 @@ def test_a_batch_the_backend_refused_with_an_error_is_sent_again(status, connect
     assert waiting, f"after a {status}, nothing was left to retry: the batch was dropped"
     igny8_wp.settle(time_passes=True)
     assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, f"after a {status} and the retry")
+
+
+@pytest.mark.requirement("CONTENT-3", case="negative")
+def test_a_batch_answered_429_waits_as_long_as_retry_after_says(connected_site, igny8_wp, igny8_backend, igny8_stack, igny8_evidence):
+    """A throttling backend's Retry-After (here 10 minutes, longer than the first backoff) is the
+    earliest the plugin may send again: sooner would be throttled again, and count against it."""
+    igny8_wp.settle()
+    with igny8_stack.faults.answering(429, "sync-content"):
+        igny8_wp.create_posts([{"post_type": "post", "title": f"throttled {n}"} for n in range(3)])
+        igny8_wp.settle()
+        waits = retry_delay(igny8_wp)
+    igny8_evidence.json("after a 429", {"Retry-After (s)": THROTTLED_FOR, "next send in (s)": round(waits)})
+    assert waits >= THROTTLED_FOR - CLOCK_SLACK, f"after a 429 with Retry-After: {THROTTLED_FOR}, the plugin sends again in {waits:.0f} s"
+    igny8_wp.settle(time_passes=True)
+    assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, "after the wait Retry-After asked for")
 
 
 @pytest.mark.requirement("CONTENT-4")

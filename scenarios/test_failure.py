@@ -85,3 +85,22 @@ def test_test_connection_against_a_hung_backend_is_bounded_too(connected_site, i
         outcome = igny8_plugin_page.send(submission)
     assert outcome.status == 200 and outcome.kind == "error", f"Test connection against a hung backend: {outcome}"
     assert outcome.seconds < timeout + 1, f"WordPress was held {outcome.seconds:.1f} s with a {timeout} s timeout"
+
+
+@pytest.mark.requirement("FAIL-2", case="negative")
+def test_connect_shares_one_timeout_between_a_slow_answer_and_a_hung_one(
+    igny8_fresh_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target, igny8_stack, igny8_evidence
+):
+    """Connect answers after most of the timeout, then update-structure never answers: two requests
+    each given a whole timeout hold WordPress nearly twice as long as one budget shared."""
+    timeout = igny8_wp.state()["http_timeout"]
+    submission = igny8_plugin_page.submission("connect", {"backend_url": igny8_backend_target.backend_url_for_plugin, "api_key": igny8_backend.api_key})
+    slow = timeout * 2 / 3
+    with igny8_stack.faults.hung("update-structure"), igny8_stack.faults.slowed("backend", slow):
+        outcome = igny8_plugin_page.send(submission)
+    igny8_evidence.json(f"Connect, answered after {slow:.1f} s, then hung", {"seconds": round(outcome.seconds, 2), "outcome": str(outcome), "timeout": timeout})
+    assert outcome.status == 200, f"the admin page broke: HTTP {outcome.status}"
+    assert outcome.seconds < timeout + 1, (
+        f"Connect held WordPress {outcome.seconds:.1f} s with a {timeout} s timeout: its connect answered after {slow:.1f} s, "
+        "and update-structure was given a whole timeout of its own"
+    )

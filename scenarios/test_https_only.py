@@ -48,3 +48,12 @@ def test_https_answers_carry_hsts_for_a_year(endpoint, connected_backend, igny8_
     hsts = response.headers.get("Strict-Transport-Security", "")
     age = re.search(r"max-age=(\d+)", hsts)
     assert age and int(age.group(1)) >= ONE_YEAR, f"{endpoint} ({response.status_code}) answered Strict-Transport-Security {hsts!r}: not at least a year"
+
+
+@pytest.mark.requirement("SEC-10", case="negative")
+def test_nothing_on_the_sites_network_reaches_the_backend_but_through_its_proxy(igny8_stack, igny8_evidence):
+    """A neighbour that talks to the backend's own port could claim "https" in X-Forwarded-Proto,
+    and be believed: only the proxy may reach it (wordpress-stack/compose.yaml, its networks)."""
+    answer = igny8_stack.from_inside("GET", "http://backend:8000/api/v1/health/", {"X-Forwarded-Proto": "https"})
+    igny8_evidence.json("the backend's own port, from WordPress's container", {"status": answer.status})
+    assert answer.status == 0, f"WordPress's container reached the backend's own port, past the proxy: HTTP {answer.status}"

@@ -37,7 +37,7 @@ STATES = {
     "a WordPress user without the capability", "a logged-out visitor", "the tab, anonymously", "the tab, as another account's user",
     "a certificate from another CA", "an expired certificate", "plain http", "timestamps over repeated syncs",
     "labels with markup", "long multibyte labels", "labels with control characters", "keys at WordPress's limits", "scale",
-    "synced counts that change",
+    "synced counts that change", "throttled",
 }  # fmt: skip
 
 

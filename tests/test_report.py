@@ -40,3 +40,24 @@ def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):
     assert "the backend holds no structure" in html and "./igny8 run x" in html
     assert "all good here" not in html and 'href="evidence/p/00-what-passed.txt"' in html
     assert '"text"' not in (run_dir / "results.json").read_text()
+
+
+def test_fault_outcomes_make_a_table_at_a_glance(tmp_path):
+    from bs4 import BeautifulSoup
+
+    row = {"fault": "partition", "requirement": "FAIL-2", "lost": 0, "unexpected": 2, "stale": 0, "recovery_seconds": 4.2, "longest_wait": 0.3}
+    tests = [
+        results.TestResult("scenarios/test_faults.py::test_x[partition]", "test_x", ["FAIL-2"], status=results.FAIL, fault=row),
+        results.TestResult("scenarios/t.py::test_p", "test_p", ["CONN-1"], status=results.PASS),
+    ]
+    run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
+    report_html.OUTPUT.write(results.document(run, tests), tmp_path, RunOptions())
+    table = BeautifulSoup((tmp_path / "report.html").read_text(), "html.parser").find(attrs={"data-testid": "faults"})
+    cells = [td.get_text(strip=True) for td in table.find("tr", attrs={"data-fault": "partition"}).find_all("td")]
+    assert cells == ["partition", "FAIL-2", "0", "2", "0", "4.2", "0.3", "FAIL"]
+
+
+def test_a_run_without_faults_has_no_fault_table(tmp_path):
+    run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
+    report_html.OUTPUT.write(results.document(run, [results.TestResult("a::b", "b", ["CONN-1"], status=results.PASS)]), tmp_path, RunOptions())
+    assert 'data-testid="faults"' not in (tmp_path / "report.html").read_text()

@@ -3,6 +3,7 @@ through its observer (harness.observer), never from here."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from ..stack.tenants import Tenant
 
 API = "/api/v1/integration/integrations"
+# The harness's own requests wait out a backend's throttle (OPS-4) as any well-behaved client would,
+# a few times and never for long; a test of the throttle itself asks not to (retry_throttled=False).
+THROTTLED_RETRIES = 3
+LONGEST_WAIT = 60
 
 
 class BackendClient:
@@ -32,9 +37,16 @@ class BackendClient:
     def _auth(self, key: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key if key is None else key}"} if key != "" else {}
 
-    def call(self, method: str, path: str, key: str | None = None, **kwargs: Any) -> requests.Response:
-        """Any API call; `key=""` sends none, `key="..."` another one."""
+    def call(self, method: str, path: str, key: str | None = None, retry_throttled: bool = True, **kwargs: Any) -> requests.Response:
+        """Any API call; `key=""` sends none, `key="..."` another one. A 429 is waited out and sent
+        again (its Retry-After, at most a minute), unless `retry_throttled` is False."""
         headers = {**self._auth(key), **kwargs.pop("headers", {})}
+        for _ in range(THROTTLED_RETRIES if retry_throttled else 0):
+            response = self.http.request(method, f"{self.base_url}{API}/{path}", headers=headers, **kwargs)
+            wait = response.headers.get("Retry-After", "")
+            if response.status_code != 429 or not wait.isdigit():
+                return response
+            time.sleep(min(int(wait), LONGEST_WAIT))
         return self.http.request(method, f"{self.base_url}{API}/{path}", headers=headers, **kwargs)
 
     def health(self) -> requests.Response:

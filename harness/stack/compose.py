@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import base_image
-from .config import PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
+from .config import API_RATE, LOGIN_RATE, PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
 from .revision import source_revision
 from .secrets import Secrets, write_private
 
@@ -87,6 +87,8 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_DJANGO_SECRET_KEY": secrets.django_secret_key,
         "IGNY8_WP_SALT": secrets.wp_salt,
         "IGNY8_HTTP_TIMEOUT": str(PLUGIN_HTTP_TIMEOUT),
+        "IGNY8_API_RATE": str(API_RATE),
+        "IGNY8_LOGIN_RATE": str(LOGIN_RATE),
     }
     return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))
 

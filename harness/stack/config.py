@@ -95,6 +95,33 @@ def find_cell(wordpress: str | None = None, php: str | None = None) -> Cell:
 PLUGIN_HTTP_TIMEOUT = 3
 
 
+@dataclass(frozen=True)
+class Rate:
+    """REQUESTS per SECONDS, as a backend's IGNY8_API_RATE and IGNY8_LOGIN_RATE say it (CONTRACT.md 2.1)."""
+
+    requests: int
+    seconds: int
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.seconds}"
+
+
+# The rates the stack gives its backend (OPS-4, SEC-13). The API's is above what the suite's own
+# requests reach one after another (its client waits as told if they do), and a window of seconds:
+# a test that waits one out loses little.
+API_RATE = Rate(300, 10)
+LOGIN_RATE = Rate(5, 300)
+
+
+@dataclass(frozen=True)
+class Rates:
+    api: Rate  # requests per integration key (OPS-4)
+    login: Rate  # failed logins per username on the tab (SEC-13)
+
+
+STACK_RATES = Rates(API_RATE, LOGIN_RATE)
+
+
 # WordPress reads a plugin's headers from the first 8 KiB of a PHP file at the top of its folder
 # (get_plugins(), get_file_data()); a file whose `Plugin Name:` is empty is no plugin.
 _PLUGIN_NAME = re.compile(r"^(?:[ \t]*<\?php)?[ \t/*#@]*Plugin Name:(.*)$", re.M | re.I)

@@ -223,6 +223,61 @@ class ComposeProject:
         with self._explained(f"unpausing {service}"):
             self.client.compose.unpause([service])
 
+    def restart(self, service: str) -> None:
+        with self._explained(f"restarting {service}"):
+            self.client.compose.restart([service], timeout=1)
+
+    # ---- networks (harness.stack.faults) ------------------------------------------------------
+
+    def container(self, service: str) -> str:
+        """The name of `service`'s container."""
+        found = [s["container"] for s in self.services() if s["service"] == service and s["container"]]
+        if not found:
+            raise DockerError(f"{self.name} has no {service} container")
+        return str(found[0])
+
+    @property
+    def default_network(self) -> str:
+        return f"{self.name}_default"
+
+    def aliases(self, service: str, network: str) -> list[str]:
+        with self._explained(f"reading {service}'s names on {network}"):
+            attached = self.client.container.inspect(self.container(service)).network_settings.networks or {}
+        return list(attached[network].aliases or []) if network in attached else []
+
+    def address(self, service: str, network: str) -> str:
+        """`service`'s IP address on `network`."""
+        with self._explained(f"reading {service}'s address on {network}"):
+            attached = self.client.container.inspect(self.container(service)).network_settings.networks or {}
+        if network not in attached or not attached[network].ip_address:
+            raise DockerError(f"{service} has no address on {network}")
+        return str(attached[network].ip_address)
+
+    def declared_aliases(self, service: str, network: str = "default") -> list[str]:
+        """The aliases compose.yaml gives `service` on `network`."""
+        with self._explained("docker compose config"):
+            config = self.client.compose.config(return_json=True)
+        networks = config["services"][service].get("networks") or {}
+        return list((networks.get(network) or {}).get("aliases") or [])
+
+    def disconnect(self, service: str, network: str) -> None:
+        with self._explained(f"disconnecting {service} from {network}"):
+            self.client.network.disconnect(network, self.container(service))
+
+    def connect(self, service: str, network: str, aliases: Sequence[str]) -> None:
+        """Attaches `service` to `network` under every one of `aliases` (the CLI takes several; the
+        python-on-whales call, one)."""
+        command = [*self.client.client_config.docker_cmd, "network", "connect", *(f"--alias={a}" for a in aliases), network, self.container(service)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0 and "already exists" not in done.stderr:
+            raise DockerError(f"connecting {service} to {network} failed: {mask(done.stderr, self.engine.secrets)}")
+
+    def in_network_of(self, service: str, image: str, command: Sequence[str]) -> str:
+        """`command` run in a throwaway container of `image` that shares `service`'s network stack,
+        with the right to change it (iptables): the service's own image needs no tools, nor the right."""
+        with self._explained(f"running {command[0]} in {service}'s network"):
+            return str(self.client.run(image, list(command), networks=[f"container:{self.container(service)}"], cap_add=["NET_ADMIN"], remove=True))
+
 
 # ---- the local engine, started when absent ----------------------------------------------------
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..progress import say, step
 from . import base_image, neighbour, tls, wheelhouse
 from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file, write_override_file
-from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, StackConfig, find_cell
+from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, STACK_RATES, Rates, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
 from .readiness import Probe, wait_until_ready
@@ -215,6 +215,11 @@ class Stack:
     @property
     def backend_label(self) -> str:
         return self.config.backend_image
+
+    @property
+    def rates(self) -> Rates:
+        """What the stack gives its backend (IGNY8_API_RATE, IGNY8_LOGIN_RATE; CONTRACT.md 2.1)."""
+        return STACK_RATES
 
     @property
     def expected_revision(self) -> str | None:

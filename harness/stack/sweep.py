@@ -1,7 +1,9 @@
 """Finds stacks by label and removes the leaked ones: containers, networks, volumes, state.
 
 A stack is leaked when the run that made it is gone (its owner host:pid no longer runs) and it
-was not kept on purpose (`igny8 up`, `--keep`). `sweep --all` removes every harness stack.
+was not kept on purpose (`igny8 up`, `--keep`). `sweep --all` removes every harness stack. A kept
+stack whose run is gone keeps running, but a fault its run left in place (a paused service, an
+iptables rule, the proxy off WordPress's network) is reverted (harness.stack.faults).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 
 from ..progress import say
 from .config import LABEL
-from .engine import Engine
-from .stack import STATE_ROOT
+from .engine import DockerError, Engine
+from .stack import STATE_ROOT, Stack
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def sweep(include_kept: bool = False) -> list[str]:
     for name, info in sorted(stacks(engine).items()):
         if not include_kept and (info.kept or info.owner_alive):
             say(f"sparing {name} ({'kept on purpose' if info.kept else 'its run is still going'}; `igny8 sweep --all` removes it)")
+            if not info.owner_alive:
+                _clear_faults(name)
             continue
         engine.project(name).down()
         shutil.rmtree(STATE_ROOT / name, ignore_errors=True)
@@ -66,6 +70,16 @@ def sweep(include_kept: bool = False) -> list[str]:
         if labels.get("com.docker.compose.project") not in alive:
             engine.remove_volume(volume)
     return removed
+
+
+def _clear_faults(name: str) -> None:
+    try:
+        cleared = Stack.attach(name).faults.clear()
+    except (LookupError, DockerError) as exc:
+        say(f"could not look for faults left in {name}: {str(exc).splitlines()[0]}")
+        return
+    for fault in cleared:
+        say(f"reverted a fault left in {name}: {fault}")
 
 
 def _forget_states_without_containers(engine: Engine, alive: set[str], include_kept: bool) -> list[str]:

@@ -114,7 +114,8 @@ def test_connect_reports_the_keys_integration_and_marks_it_connected(db):
     t = Tenant("gamma", connected=False)
     response = t.client.post(f"{BASE}/connect/", {"site_url": "https://gamma.example", "wp_version": "6.1.9"}, format="json")
     assert response.status_code == 200, response.content
-    assert response.json() == {"integration_id": t.integration.pk, "site_id": t.site.pk, "site_name": "gamma site", "status": "connected"}
+    expected = {"integration_id": t.integration.pk, "site_id": t.site.pk, "site_name": "gamma site", "status": "connected", "schema_versions": [1]}
+    assert response.json() == expected
     assert t.stored()["status"] == "connected"
 
 

@@ -43,7 +43,8 @@ def json_exception_handler(exc, context):
 
 
 def _kept_headers(response):
-    return {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Allow")}
+    # Retry-After: when a throttled client may try again (OPS-4), set by DRF from the throttle's wait().
+    return {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Allow", "Retry-After")}
 
 
 def _flatten(detail, path="$"):

@@ -32,6 +32,9 @@ IGNY8_MAX_PAYLOAD_BYTES = int(os.environ.get("IGNY8_MAX_PAYLOAD_BYTES", 5 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = IGNY8_MAX_PAYLOAD_BYTES
 IGNY8_STRUCTURE_SCHEMA = Path(os.environ.get("IGNY8_STRUCTURE_SCHEMA", BASE_DIR.parent.parent / "spec" / "structure.schema.json"))
 IGNY8_REVISION = os.environ.get("IGNY8_REVISION", "unknown")
+# OPS-4: requests per integration key, and SEC-13: failed logins per username, as REQUESTS/SECONDS.
+IGNY8_API_RATE = os.environ.get("IGNY8_API_RATE", "100/10")
+IGNY8_LOGIN_RATE = os.environ.get("IGNY8_LOGIN_RATE", "5/300")
 
 # Table names. A deployment may name its tables otherwise: IGNY8_TABLE_STYLE=renamed is one that does,
 # to show that the conformance harness reads what is stored only through the observer file that goes
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "integration",
     "content",
     "webtab",
+    "throttling",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["integration.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["integration.auth.HasIntegrationKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["throttling.throttles.IntegrationKeyThrottle"],
     "DEFAULT_PARSER_CLASSES": ["integration.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "igny8_backend.exception_handler.json_exception_handler",

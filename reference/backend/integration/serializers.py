@@ -17,6 +17,9 @@ class ConnectResponse(serializers.Serializer):
     site_id = serializers.IntegerField()
     site_name = serializers.CharField()
     status = serializers.CharField()
+    schema_versions = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The structure schema versions this backend accepts; send the newest you also speak (ERR-6)."
+    )
 
 
 class TestConnectionResponse(serializers.Serializer):

@@ -13,6 +13,9 @@ from igny8_backend.errors import ApiError
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
 MAX_REPORTED_ERRORS = 50
+# ERR-6: the versions of spec/structure.schema.json this backend accepts, offered in connect's answer.
+# A new version is added here with its schema; the old ones stay accepted while plugins send them.
+SCHEMA_VERSIONS = (1,)
 
 
 @lru_cache(maxsize=1)
@@ -94,10 +97,25 @@ def parse_generated_at(value):
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def refuse_unspoken_version(payload):
+    """ERR-6: a whole-number schema_version this backend does not speak is named as such, not as a
+    schema violation, so that a newer plugin knows to send a version it does speak."""
+    version = payload.get("schema_version") if isinstance(payload, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version not in SCHEMA_VERSIONS:
+        spoken = ", ".join(str(v) for v in SCHEMA_VERSIONS)
+        raise ApiError(
+            400,
+            "unsupported_schema_version",
+            f"This backend accepts structure schema version(s) {spoken}, not {version}.",
+            [{"path": "$.schema_version", "message": f"not one of {spoken}"}],
+        )
+
+
 def validate_structure(payload):
     """Returns the payload's generated_at as a datetime, or raises a 400 naming every failing path.
     A refusal is final (ERR-5): where the fast validator refuses and the full one finds nothing to
     name, the fast one's own finding is named."""
+    refuse_unspoken_version(payload)
     try:
         _fast_check()(payload)
         errors = []

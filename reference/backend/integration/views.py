@@ -13,10 +13,11 @@ from rest_framework.response import Response
 from . import serializers as s
 from .models import SiteIntegration
 from .services import BOUND_SITE, read_back, refuse_another_site, store_structure
+from .structure import SCHEMA_VERSIONS
 
 log = logging.getLogger("igny8.integration")
 
-ERRORS = {code: OpenApiResponse(s.ErrorResponse) for code in (400, 401, 404, 409, 413, 415)}
+ERRORS = {code: OpenApiResponse(s.ErrorResponse) for code in (400, 401, 404, 409, 413, 415, 429)}
 
 
 class IntegrationViewSet(viewsets.GenericViewSet):
@@ -49,6 +50,7 @@ class IntegrationViewSet(viewsets.GenericViewSet):
                 "site_id": integration.site_id,
                 "site_name": integration.site.name,
                 "status": integration.status,
+                "schema_versions": list(SCHEMA_VERSIONS),
             }
         )
 

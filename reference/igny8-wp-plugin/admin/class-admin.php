@@ -47,7 +47,7 @@ class Igny8_Admin {
 			$this->finish( 'error', __( 'Enter the API key from IGNY8.', 'igny8' ) );
 		}
 		// FAIL-2: Connect's two requests share one timeout's budget.
-		$client = igny8_client( array_merge( igny8_get_settings(), array( 'backend_url' => $backend_url, 'api_key' => $api_key ) ), microtime( true ) + igny8_http_timeout() );
+		$client = igny8_client( array_merge( $stored, array( 'backend_url' => $backend_url, 'api_key' => $api_key ) ), microtime( true ) + igny8_http_timeout() );
 		$answer = $client->post(
 			'connect/',
 			array(

@@ -131,35 +131,27 @@ function igny8_public_count( $counts ) {
 	return $total;
 }
 
-/** The label as WordPress holds it (STRUCT-7), or the slug when it is blank; at most 200 characters. */
+/**
+ * The label as WordPress holds it (STRUCT-7), or the slug when it is blank; at most 200 characters.
+ * STRUCT-9: the one character WordPress takes in a label and the protocol cannot carry, NUL, is
+ * removed, so that one odd label never stops the site syncing (igny8_nul_labels() names them for the log).
+ */
 function igny8_label( $object ) {
 	$label = (string) $object->label;
-	$label = igny8_carried( $label, $object->name );
+	$label = str_replace( "\0", '', $label );
 	return '' === trim( $label ) ? $object->name : mb_substr( $label, 0, 200 );
 }
 
-/**
- * STRUCT-9: the one character WordPress takes in a label and the protocol cannot carry, NUL, is
- * removed, and the entry is noted for the log, so that one odd label never stops the site syncing.
- */
-function igny8_carried( $label, $slug ) {
-	if ( false !== strpos( $label, "\0" ) ) {
-		igny8_normalised( (string) $slug );
-		$label = str_replace( "\0", '', $label );
+/** STRUCT-9: the synced post types and taxonomies whose WordPress label holds a NUL, by slug. */
+function igny8_nul_labels() {
+	$objects = array_merge( array_values( get_post_types( array(), 'objects' ) ), array_values( get_taxonomies( array(), 'objects' ) ) );
+	$slugs   = array();
+	foreach ( $objects as $object ) {
+		if ( igny8_is_synced_type( $object ) && false !== strpos( (string) $object->label, "\0" ) ) {
+			$slugs[] = (string) $object->name;
+		}
 	}
-	return $label;
-}
-
-/** The entries normalised while gathering the structure: noted one by one, read (and forgotten) with no argument. */
-function igny8_normalised( $slug = null ) {
-	static $noted = array();
-	if ( null !== $slug ) {
-		$noted[] = $slug;
-		return $noted;
-	}
-	$read  = $noted;
-	$noted = array();
-	return $read;
+	return array_values( array_unique( $slugs ) );
 }
 
 /**
@@ -231,9 +223,9 @@ function igny8_sync_site_structure_to_backend( $deadline = null ) {
 	}
 	$settings  = igny8_get_settings();
 	$structure = igny8_get_site_structure();
-	$changed   = igny8_normalised();
+	$changed   = igny8_nul_labels();
 	if ( $changed ) {
-		igny8_log( 'Site structure: a NUL character, which the protocol cannot carry, was removed from the label of ' . implode( ', ', array_unique( $changed ) ), 'warning' );
+		igny8_log( 'Site structure: a NUL character, which the protocol cannot carry, was removed from the label of ' . implode( ', ', $changed ), 'warning' );
 	}
 	$result    = igny8_client( $settings, $deadline )->post( $settings['integration_id'] . '/update-structure/', $structure );
 	igny8_remember_sent_structure( $structure, $result );

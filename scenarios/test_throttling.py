@@ -1,0 +1,134 @@
+"""Throttling (OPS-4, SEC-13): a key over the API's rate is answered 429 with Retry-After and waits
+alone; a username whose failed logins reached the rate waits too, even with its right password.
+The rates are those the harness gives the backend (CONTRACT.md 2.1). Each test throttles a fresh
+tenant of its own, so that the run's tenant, the bystander and the tests after it are untouched."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from playwright.sync_api import Page, Response
+
+from harness.clients.backend import BackendClient
+from harness.clients.tab import ContentTypesTab, on_login_page
+from harness.observed import observed
+from harness.stack.config import Rate
+from harness.structures import structure, timestamp
+
+SENDERS = 8
+ROOM = 3  # seconds a throttled key must still wait for a test to act inside the same window
+
+
+@pytest.fixture
+def igny8_rates(request, igny8_backend_target):
+    """The backend's rates, as the harness set them; NOT APPLICABLE where it did not."""
+    if igny8_backend_target.rates is None:
+        pytest.skip("NOT APPLICABLE: the harness did not set this backend's rates (a backend it does not start)")
+    return igny8_backend_target.rates
+
+
+def no_op(client: BackendClient) -> requests.Response:
+    return client.call("POST", f"{client.integration_id}/test-connection/", retry_throttled=False)
+
+
+def burst_until_throttled(client: BackendClient, rate: Rate) -> requests.Response:
+    """A no-op request of `client`'s key sent at once, many at a time, until one is answered 429
+    with ROOM seconds left to wait; fails when twice the rate, sent within one window, never is."""
+    for _ in range(3):
+        started = time.monotonic()
+        with ThreadPoolExecutor(SENDERS) as pool:
+            answers = list(pool.map(lambda _: no_op(client), range(2 * rate.requests + 1)))
+        took = time.monotonic() - started
+        refused = [a for a in answers if a.status_code == 429]
+        assert refused or took > rate.seconds, (
+            f"{2 * rate.requests + 1} requests of one key in {took:.1f} s, over a rate of {rate}: none was answered 429 "
+            f"(answers: {sorted({a.status_code for a in answers})})"
+        )
+        last = refused[-1] if refused else None
+        if last is not None and last.headers.get("Retry-After", "").isdigit() and int(last.headers["Retry-After"]) < ROOM:
+            time.sleep(int(last.headers["Retry-After"]))  # too close to the window's end to act inside it
+            continue
+        if last is not None:
+            return last
+    pytest.fail(f"could not keep one key throttled long enough to look ({rate})")
+
+
+def assert_throttled(answer: requests.Response, rate: Rate) -> int:
+    assert answer.status_code == 429, f"expected 429, got {answer.status_code}: {answer.text[:300]}"
+    assert answer.headers.get("Content-Type", "").startswith("application/json"), f"a 429 answered {answer.headers.get('Content-Type')}"
+    assert answer.json()["error"]["code"] == "throttled", answer.json()
+    wait = answer.headers.get("Retry-After", "")
+    assert wait.isdigit() and 1 <= int(wait) <= rate.seconds, f"Retry-After {wait!r}: not whole seconds within the rate's window of {rate.seconds} s"
+    return int(wait)
+
+
+@pytest.mark.requirement("OPS-4", "ERR-4", case="negative")
+def test_a_key_over_its_rate_is_told_to_wait_and_its_update_changes_nothing(igny8_new_tenant, igny8_observer, igny8_rates, igny8_evidence):
+    busy = igny8_new_tenant("igny8 busy")
+    assert busy.connect().status_code == 200
+    before = observed(busy, igny8_observer)  # before the burst: reading back is a request too, which would wait
+    first = burst_until_throttled(busy, igny8_rates.api)
+    igny8_evidence.json("the first 429", {"Retry-After": first.headers.get("Retry-After"), "body": first.json()})
+    assert_throttled(first, igny8_rates.api)
+    update = busy.call("POST", f"{busy.integration_id}/update-structure/", retry_throttled=False, json=structure(generated_at=timestamp()))
+    assert_throttled(update, igny8_rates.api)
+    assert observed(busy, igny8_observer) == before, "a throttled update-structure changed the integration"
+
+
+@pytest.mark.requirement("OPS-4")
+def test_another_key_and_health_are_answered_while_one_waits_and_it_is_answered_after(igny8_new_tenant, igny8_rates, igny8_evidence):
+    busy, calm = igny8_new_tenant("igny8 busy"), igny8_new_tenant("igny8 calm")
+    assert busy.connect().status_code == calm.connect().status_code == 200
+    wait = assert_throttled(burst_until_throttled(busy, igny8_rates.api), igny8_rates.api)
+    other = no_op(calm)
+    health = busy.health()
+    igny8_evidence.json("while one key waits", {"other key": other.status_code, "health": health.status_code, "Retry-After": wait})
+    assert other.status_code == 200, f"another tenant's key was answered {other.status_code} while one key was throttled"
+    assert health.status_code == 200, f"the anonymous health check was answered {health.status_code} while one key was throttled"
+    time.sleep(wait)
+    again = no_op(busy)
+    assert again.status_code == 200, f"after waiting the {wait} s Retry-After said, the key was answered {again.status_code}"
+
+
+def log_in(page: Page, tab_url: str, username: str, password: str) -> Response:
+    """The login form as a person fills it; the answer to its POST."""
+    page.goto(tab_url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Log in").click()
+    return answer.value
+
+
+@pytest.mark.requirement("SEC-13", case="negative")
+def test_a_username_whose_failed_logins_reached_the_rate_waits_even_with_its_password(
+    page, igny8_backend_target, igny8_new_tenant, igny8_rates, igny8_evidence
+):
+    tenant = igny8_new_tenant("igny8 guessed").tenant
+    tab = ContentTypesTab(page, igny8_backend_target.backend_url, tenant.site_id)
+    failed = [log_in(page, tab.url, tenant.username, "not-the-password").status for _ in range(igny8_rates.login.requests)]
+    answer = log_in(page, tab.url, tenant.username, tenant.password)
+    igny8_evidence.json("logins", {"failed": failed, "then the right password": answer.status, "Retry-After": answer.headers.get("retry-after")})
+    igny8_evidence.png("the answer to the right password", page.screenshot())
+    assert answer.status == 429, f"after {len(failed)} failed logins, the right password was answered {answer.status}"
+    wait = answer.headers.get("retry-after", "")
+    assert wait.isdigit() and 1 <= int(wait) <= igny8_rates.login.seconds, f"Retry-After {wait!r}"
+    page.goto(tab.url)
+    assert on_login_page(page), "a login answered 429 logged the user in all the same"
+
+
+@pytest.mark.requirement("SEC-13")
+def test_while_one_username_waits_another_one_failure_short_of_the_rate_logs_in(page, new_context, igny8_backend_target, igny8_new_tenant, igny8_rates):
+    guessed, forgetful = igny8_new_tenant("igny8 guessed").tenant, igny8_new_tenant("igny8 forgetful").tenant
+    url = igny8_backend_target.backend_url
+    for _ in range(igny8_rates.login.requests):
+        log_in(page, ContentTypesTab(page, url, guessed.site_id).url, guessed.username, "not-the-password")
+    other = new_context().new_page()
+    tab = ContentTypesTab(other, url, forgetful.site_id)
+    for _ in range(igny8_rates.login.requests - 1):
+        log_in(other, tab.url, forgetful.username, "not-the-password")
+    tab.open_as(forgetful.username, forgetful.password)
+    assert other.get_by_test_id("integration-status").count() == 1, "a user one failed login short of the rate could not log in, while another username waited"
