@@ -43,7 +43,11 @@ class Faults:
 
     def paused(self, service: str) -> AbstractContextManager[None]:
         """`service` accepts connections but never answers: a hung backend."""
-        return _reverting(lambda: self.project.pause(service), lambda: self.project.unpause(service))
+        return _reverting(lambda: self.project.pause(service), lambda: self._unpause(service))
+
+    def _unpause(self, service: str) -> None:
+        if any(s["service"] == service and s["state"] == "paused" for s in self.project.services()):  # not already (the sweeper)
+            self.project.unpause(service)
 
     @contextmanager
     def slowed(self, service: str, seconds: float) -> Iterator[None]:
