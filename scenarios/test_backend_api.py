@@ -571,3 +571,43 @@ def test_the_same_key_connects_again_after_disconnect(connected_backend, igny8_b
     )
     response = igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_observer))))
     assert response.status_code == 200, f"after connecting again, a structure was answered {response.status_code}"
+
+
+# ---- CONTENT-7: a walk's end removes what it never named ---------------------------------------
+
+
+def _item(external_id, *categories):
+    return {"external_id": external_id, "post_type": "post", "title": f"P{external_id}", "status": "publish", "terms": {"category": list(categories)}}
+
+
+def _held(backend, stored):
+    return {int(r["external_id"]) for r in stored.synced_items(backend.integration_id)}
+
+
+@pytest.mark.requirement("CONTENT-7")
+def test_a_walks_end_removes_what_it_never_named_and_keeps_what_was_sent_beside_it(connected_backend, igny8_backend, igny8_stored):
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
+    assert igny8_backend.sync_content({"items": [_item(1, "news"), _item(2, "gone"), _item(3, "news")]}).status_code == 200
+    assert igny8_backend.sync_content({"items": [_item(1, "news")], "walk": {"id": "walk-a"}}).status_code == 200
+    assert igny8_backend.sync_content({"items": [_item(4, "news")]}).status_code == 200  # a save beside the walk
+    last = igny8_backend.sync_content({"items": [_item(3, "news")], "walk": {"id": "walk-a", "last": True}})
+    assert last.status_code == 200, last.text[:300]
+    assert _held(igny8_backend, igny8_stored) == {1, 3, 4}, "the walk's end kept an item it never named, or removed one it did"
+    assert {(t["taxonomy"], t["slug"]) for t in igny8_stored.synced_terms(connected_backend)} == {("category", "news")}, (
+        "a term only the removed item carried stayed"
+    )
+
+
+@pytest.mark.requirement("CONTENT-7", case="negative")
+def test_a_walk_removes_nothing_before_its_end_nor_anything_of_another_tenant(connected_backend, igny8_backend, igny8_stored, igny8_bystander):
+    igny8_backend.update_structure(structure(generated_at=timestamp(later_than_stored(igny8_backend, igny8_stored))))
+    bystander_before = observed(igny8_bystander.client, igny8_stored)
+    assert igny8_backend.sync_content({"items": [_item(1), _item(2)]}).status_code == 200
+    assert igny8_backend.sync_content({"items": [_item(1)], "walk": {"id": "walk-b"}}).status_code == 200
+    assert _held(igny8_backend, igny8_stored) == {1, 2}, "a walk removed an item before its last batch"
+    before = _held(igny8_backend, igny8_stored)
+    assert_json_error(igny8_backend.sync_content({"items": [], "walk": {"id": "walk b;--", "last": True}}), 400)
+    assert _held(igny8_backend, igny8_stored) == before, "a walk with an id out of its alphabet removed items"
+    assert igny8_backend.sync_content({"items": [], "walk": {"id": "walk-b", "last": True}}).status_code == 200
+    assert _held(igny8_backend, igny8_stored) == {1}
+    assert observed(igny8_bystander.client, igny8_stored) == bystander_before, "a walk's end touched another tenant"

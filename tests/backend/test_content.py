@@ -126,3 +126,42 @@ def test_a_bad_batch_is_refused_whole(tenant):
     error = assert_json_error(_sync(tenant, bad), 400, "invalid_request")
     assert error["details"][0]["path"] == "$.items[1].post_type"
     assert list(SyncedContent.objects.filter(integration=tenant.integration).values_list("external_id", flat=True)) == [1]
+
+
+# ---- CONTENT-7: a walk's end removes what it did not name ---------------------------------------
+
+
+def _walk(tenant, walk_id, items=(), last=False):
+    body = {"items": list(items), "deleted": [], "walk": {"id": walk_id, "last": last}}
+    return tenant.client.post(tenant.url("sync-content"), body, format="json")
+
+
+def _held(tenant):
+    return set(SyncedContent.objects.filter(integration=tenant.integration).values_list("external_id", flat=True))
+
+
+def test_a_walks_end_removes_what_it_never_named_and_its_terms(tenant):
+    _sync(tenant, [_item(1), _item(2, category=["gone"]), _item(3)])
+    assert _walk(tenant, "w1", [_item(1)]).status_code == 200
+    _sync(tenant, [_item(4)])  # saved beside the walk: on the site too
+    assert _walk(tenant, "w1", [_item(3)], last=True).json() == {"upserted": 1, "deleted": 1}
+    assert _held(tenant) == {1, 3, 4}
+    assert "gone" not in {slug for _, slug in _terms(tenant)}
+
+
+def test_a_walk_removes_nothing_before_its_end(tenant):
+    _sync(tenant, [_item(1), _item(2)])
+    _walk(tenant, "w1", [_item(1)])
+    assert _held(tenant) == {1, 2}
+
+
+def test_a_walk_ends_only_for_its_own_integration(tenant, other_tenant):
+    _sync(other_tenant, [_item(7)])
+    _walk(tenant, "w1", [_item(1)], last=True)
+    assert _held(other_tenant) == {7}
+
+
+def test_a_walk_id_out_of_its_alphabet_is_refused_and_removes_nothing(tenant):
+    _sync(tenant, [_item(1), _item(2)])
+    assert _walk(tenant, "w 1;--", [_item(1)], last=True).status_code == 400
+    assert _held(tenant) == {1, 2}
