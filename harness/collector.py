@@ -112,6 +112,12 @@ class ResultCollector:
         outputs.write_all(doc, run_dir, self.options)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        faults = [t.fault for t in self.tests.values() if t.fault]
+        if faults:  # the report's fault table, at a glance
+            terminalreporter.section(f"faults: {len(faults)}")
+            for f in faults:
+                outcome = "agreed" if f["lost"] == f["unexpected"] == f["stale"] == 0 else f"lost {f['lost']}, unexpected {f['unexpected']}, stale {f['stale']}"
+                terminalreporter.line(f"{f['fault']:26} {outcome:40} recovered in {f['recovery_seconds']} s, longest wait {f['longest_wait']} s")
         flaky = [t for t in self.tests.values() if t.status == results.FLAKY]
         if flaky:
             terminalreporter.section(f"FLAKY: {len(flaky)} tests failed, then passed when re-run; the run fails", yellow=True)
