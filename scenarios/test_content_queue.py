@@ -200,7 +200,7 @@ def test_a_post_that_leaves_the_public_statuses_leaves_the_backend(connected_sit
     assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, "after a draft, a trash and a delete")
 
 
-@pytest.mark.requirement("CONTENT-6", "CONTENT-7", case="negative")
+@pytest.mark.requirement("CONTENT-6", case="negative")
 def test_a_post_deleted_outright_while_the_plugin_was_inactive_leaves_the_backend(connected_site, igny8_wp, igny8_backend, igny8_stored, igny8_evidence):
     """No hook saw the delete, and no walk can name a post that is gone: only the walk's end tells the backend."""
     ids = igny8_wp.create_posts([{"post_type": "post", "title": f"doomed {n}"} for n in range(3)])
