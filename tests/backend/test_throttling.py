@@ -64,3 +64,19 @@ def test_another_username_logs_in_while_one_waits(settings, client, tenant):
         _login(client, tenant.user.username, "wrong")
     other = Tenant("beta")
     assert _login(client, other.user.username, "pw-beta").status_code == 302
+
+
+def test_failed_logins_count_within_any_span_not_per_window(settings, client, tenant):
+    """Failures 250 s and 10 s ago, with 2 per 300 s: a window's edge between them changes nothing."""
+    import time
+
+    from throttling.counters import MICROS
+    from throttling.models import Hits
+
+    settings.IGNY8_LOGIN_RATE = "2/300"
+    now = time.time()
+    key = tenant.user.username.lower()
+    Hits.objects.bulk_create([Hits(scope="login", key=key, window=int((now - ago) * MICROS), count=1) for ago in (400, 250, 10)])
+    refused = _login(client, tenant.user.username, "pw-alpha")
+    assert refused.status_code == 429
+    assert 45 <= int(refused["Retry-After"]) <= 55  # until the failure of 250 s ago is 300 s old

@@ -1,5 +1,7 @@
-"""Fixed-window counters (OPS-4, SEC-13): N requests per S seconds for one key; over that, the key
-waits until the window ends. One statement per count, atomic across workers."""
+"""Rates in PostgreSQL, shared by every worker. The API's (OPS-4): fixed windows, N requests per S
+seconds for one key, one statement per request; over that, the key waits until the window ends.
+Failed logins (SEC-13): a sliding log, each failure a row, so that N failures within any S seconds
+count, even across a window's edge (few rows: a failure is rare, and each must count)."""
 
 from __future__ import annotations
 
@@ -63,9 +65,22 @@ def count(scope: str, key: str, rate: Rate) -> int | None:
     return rate.wait(window, now) if hits > rate.requests else None
 
 
-def waiting(scope: str, key: str, rate: Rate) -> int | None:
-    """Without counting: the seconds `key` must still wait, or None when it may go on."""
+MICROS = 1_000_000
+
+
+def note(scope: str, key: str, rate: Rate) -> None:
+    """One event of `key` now, in its sliding log; the events older than the rate's span are dropped."""
     now = time.time()
-    window = rate.window(now)
-    hits = Hits.objects.filter(scope=scope, key=key, window=window).values_list("count", flat=True).first() or 0
-    return rate.wait(window, now) if hits >= rate.requests else None
+    Hits.objects.bulk_create([Hits(scope=scope, key=key, window=int(now * MICROS), count=1)], ignore_conflicts=True)
+    Hits.objects.filter(scope=scope, key=key, window__lt=int((now - rate.seconds) * MICROS)).delete()
+
+
+def waiting(scope: str, key: str, rate: Rate) -> int | None:
+    """The seconds `key` must still wait, or None: it waits while `rate.requests` of its events fall
+    within the last `rate.seconds`, until the oldest of those that make the count leaves the span."""
+    now = time.time()
+    since = int((now - rate.seconds) * MICROS)
+    times = list(Hits.objects.filter(scope=scope, key=key, window__gte=since).order_by("window").values_list("window", flat=True))
+    if len(times) < rate.requests:
+        return None
+    return max(1, math.ceil(times[len(times) - rate.requests] / MICROS + rate.seconds - now))

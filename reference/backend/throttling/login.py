@@ -4,7 +4,7 @@ ends. Only that username waits: another user logs in as before."""
 
 from django.contrib.auth.views import LoginView
 
-from .counters import configured_rate, count, waiting
+from .counters import configured_rate, note, waiting
 
 
 def _username(request) -> str:
@@ -23,5 +23,5 @@ class ThrottledLoginView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        count("login", _username(self.request), configured_rate("IGNY8_LOGIN_RATE"))
+        note("login", _username(self.request), configured_rate("IGNY8_LOGIN_RATE"))
         return super().form_invalid(form)
