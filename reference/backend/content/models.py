@@ -25,7 +25,6 @@ class SyncedContent(models.Model):
     modified_gmt = models.DateTimeField(null=True, blank=True)
     terms = models.JSONField(default=dict, blank=True)  # {taxonomy: [slug, ...]}
     synced_at = models.DateTimeField(auto_now=True)
-    walk = models.CharField(max_length=64, null=True, blank=True)  # CONTENT-7: the last walk that named it
 
     class Meta:
         db_table = settings.IGNY8_TABLES["content"]

@@ -1,4 +1,4 @@
-"""CONTENT-1: upsert pushed items; CONTENT-7: a walk's end removes what it did not name; READ-2: count them."""
+"""CONTENT-1: upsert pushed items; READ-2: count them."""
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -6,8 +6,7 @@ from integration.models import SiteIntegration
 
 from .models import SyncedContent, SyncedTerm
 
-UPDATED_FIELDS = ["post_type", "title", "status", "url", "modified_gmt", "terms", "synced_at", "walk"]
-WALK = "content_walk"  # config_json: the walk in progress, whose id every item upserted meanwhile takes
+UPDATED_FIELDS = ["post_type", "title", "status", "url", "modified_gmt", "terms", "synced_at"]
 
 
 def _pairs(terms):
@@ -15,37 +14,21 @@ def _pairs(terms):
     return {(taxonomy, slug) for taxonomy, slugs in terms.items() for slug in slugs}
 
 
-def apply_batch(integration, items, deleted, walk=None):
+def apply_batch(integration, items, deleted):
     latest = {item["external_id"]: item for item in items}  # one row may appear once per statement
     gone = {d["external_id"] for d in deleted}
+    rows = [SyncedContent(integration=integration, **{"url": "", "terms": {}, **item}) for item in latest.values()]
     terms = {pair for external_id, item in latest.items() if external_id not in gone for pair in _pairs(item.get("terms", {}))}
     with transaction.atomic():
         # One batch of an integration at a time: a term this batch finds unused may be another's new one.
-        locked = SiteIntegration.objects.select_for_update().only("config_json").get(pk=integration.pk)
-        named_by = _walk_in_progress(locked, walk)
-        rows = [SyncedContent(integration=integration, walk=named_by, **{"url": "", "terms": {}, **item}) for item in latest.values()]
+        list(SiteIntegration.objects.select_for_update().filter(pk=integration.pk).values_list("pk"))
         before = SyncedContent.objects.filter(integration=integration, external_id__in=[*latest, *gone]).values_list("terms", flat=True)
         candidates = {pair for carried in before for pair in _pairs(carried)} - terms  # terms the batch may take away
         SyncedContent.objects.bulk_create(rows, update_conflicts=True, unique_fields=["integration", "external_id"], update_fields=UPDATED_FIELDS)
         SyncedTerm.objects.bulk_create([SyncedTerm(integration=integration, taxonomy=t, slug=s) for t, s in sorted(terms)], ignore_conflicts=True)
-        doomed = SyncedContent.objects.filter(integration=integration, external_id__in=gone)
-        if walk and walk["last"]:  # CONTENT-7: what the walk never named is no longer on the site (a hard delete unseen)
-            doomed = SyncedContent.objects.filter(integration=integration).exclude(walk=walk["id"])
-            candidates |= {pair for carried in doomed.values_list("terms", flat=True) for pair in _pairs(carried)}
-            locked.config_json.pop(WALK, None)
-            locked.save(update_fields=["config_json"])
-        removed, _ = doomed.delete()
+        removed, _ = SyncedContent.objects.filter(integration=integration, external_id__in=[d["external_id"] for d in deleted]).delete()
         forget_unused_terms(integration, candidates)
     return len(rows), removed
-
-
-def _walk_in_progress(integration, walk):
-    """The walk whose id the items of this batch take: the batch's own (a new one starts a walk), or
-    the one in progress for items sent beside it (a save during the walk is on the site too)."""
-    if walk and integration.config_json.get(WALK) != walk["id"]:
-        integration.config_json[WALK] = walk["id"]
-        integration.save(update_fields=["config_json"])
-    return walk["id"] if walk else integration.config_json.get(WALK)
 
 
 def forget_unused_terms(integration, candidates):

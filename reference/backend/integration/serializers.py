@@ -59,17 +59,9 @@ class DeletedItem(serializers.Serializer):
     external_id = serializers.IntegerField(min_value=1)
 
 
-class Walk(serializers.Serializer):
-    """CONTENT-7: this batch belongs to a walk over every post of the site; the last one says it ended."""
-
-    id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", help_text="The walk's own id, the same in each of its batches.")
-    last = serializers.BooleanField(default=False, help_text="The walk is over: every item it did not name is gone from the site.")
-
-
 class SyncContentRequest(serializers.Serializer):
     items = ContentItem(many=True, required=False, max_length=500)
     deleted = DeletedItem(many=True, required=False, max_length=500)
-    walk = Walk(required=False)
 
 
 class SyncContentResponse(serializers.Serializer):

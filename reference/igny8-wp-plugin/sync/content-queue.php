@@ -5,15 +5,14 @@
  * backend fails, the IDs stay in the queue and the event comes back later and later (backoff); once
  * it answers, everything noted is sent. A backfill walks every post by ID, after Connect and daily,
  * so content that existed before Connect, or changed while the plugin was not listening, is put
- * right on the backend too; its batches carry the walk's id, and its end is said in a last request,
- * so that the backend drops what the walk never named: a post deleted while nobody listened (CONTENT-7).
+ * right on the backend too.
  */
 
 defined( 'ABSPATH' ) || exit;
 
 const IGNY8_QUEUE_HOOK          = 'igny8_send_content';
 const IGNY8_QUEUE_OPTION        = 'igny8_content_queue';       // {post ID: when it was noted}
-const IGNY8_QUEUE_STATE_OPTION  = 'igny8_content_queue_state'; // {failures, backfill_after, walk}
+const IGNY8_QUEUE_STATE_OPTION  = 'igny8_content_queue_state'; // {failures, backfill_after}
 const IGNY8_QUEUE_BATCH         = 100;                         // items per sync-content request
 const IGNY8_QUEUE_BATCHES       = 10;                          // requests per run, then the next run
 const IGNY8_RETRY_FIRST_SECONDS = 60;
@@ -26,7 +25,7 @@ function igny8_queue() {
 }
 
 function igny8_queue_state() {
-	return array_merge( array( 'failures' => 0, 'backfill_after' => null, 'walk' => null ), (array) get_option( IGNY8_QUEUE_STATE_OPTION, array() ) );
+	return array_merge( array( 'failures' => 0, 'backfill_after' => null ), (array) get_option( IGNY8_QUEUE_STATE_OPTION, array() ) );
 }
 
 function igny8_update_queue_state( $changes ) {
@@ -47,7 +46,7 @@ function igny8_enqueue_posts( $ids ) {
 
 /** Starts a walk over every post (CONTENT-4 after Connect, CONTENT-6 daily and on reactivation). */
 function igny8_start_backfill() {
-	igny8_update_queue_state( array( 'backfill_after' => 0, 'walk' => wp_generate_uuid4() ) );
+	igny8_update_queue_state( array( 'backfill_after' => 0 ) );
 	igny8_schedule_queue_run();
 }
 
@@ -141,24 +140,20 @@ function igny8_send_content_queue() {
 		$noted    = array_slice( $queue, 0, IGNY8_QUEUE_BATCH, true );
 		$backfill = ! $noted && null !== $state['backfill_after'];
 		$ids      = $backfill ? igny8_backfill_ids( $state['backfill_after'] ) : array_keys( $noted );
-		if ( ! $ids && ! $backfill ) {
+		if ( ! $ids ) {
+			if ( $backfill ) {
+				igny8_update_queue_state( array( 'backfill_after' => null ) );
+				igny8_log( 'Content backfill finished' );
+			}
 			break;
 		}
-		$body = $ids ? igny8_content_batch( $ids ) : array( 'items' => array(), 'deleted' => array() );
-		if ( $backfill ) { // CONTENT-7: every batch of the walk says so; an empty one says it is over
-			$body['walk'] = array( 'id' => $state['walk'] ? $state['walk'] : wp_generate_uuid4(), 'last' => ! $ids );
-			igny8_update_queue_state( array( 'walk' => $body['walk']['id'] ) );
-		}
+		$body   = igny8_content_batch( $ids );
 		$result = $client->post( $settings['integration_id'] . '/sync-content/', $body );
 		if ( is_wp_error( $result ) ) {
 			igny8_content_sync_failed( $result, count( $queue ) );
 			return;
 		}
-		if ( $backfill && ! $ids ) {
-			igny8_update_queue_state( array( 'backfill_after' => null, 'walk' => null, 'failures' => 0 ) );
-			igny8_log( sprintf( 'Content backfill finished (%d items the site no longer has removed)', (int) ( $result['deleted'] ?? 0 ) ) );
-			break;
-		} elseif ( $backfill ) {
+		if ( $backfill ) {
 			igny8_update_queue_state( array( 'backfill_after' => max( $ids ), 'failures' => 0 ) );
 		} else {
 			igny8_forget_sent( $noted );
