@@ -3,6 +3,7 @@ ordering, atomicity, read-back, content. What it stores is read through its obse
 request must leave everything the run can see of the integration unchanged (harness.observed)."""
 
 import json
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -208,6 +209,70 @@ def test_a_term_leaves_with_the_last_item_that_carries_it(connected_backend, ign
     assert categories() == 1, "a term another item still carries left with a deleted item"
     assert igny8_backend.sync_content({"deleted": [{"external_id": 1}]}).status_code == 200
     assert categories() == 0, "the terms of the last deleted item still count"
+
+
+def _item(external_id, *categories):
+    return {"external_id": external_id, "post_type": "post", "title": f"P{external_id}", "status": "publish", "terms": {"category": list(categories)}}
+
+
+def _walk(client, walk_id, batch, last=False, items=()):
+    response = client.sync_content({"items": list(items), "walk": {"id": walk_id, "batch": batch, "last": last}})
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+def _held(client, stored):
+    return {row["external_id"] for row in stored.synced_items(client.integration_id)}
+
+
+@pytest.mark.requirement("CONTENT-7", "CONTENT-1")
+def test_a_walks_end_removes_what_no_batch_named_since_it_opened(connected_backend, igny8_backend, igny8_stored, igny8_new_tenant):
+    """Another tenant holds the same external IDs; a save is sent beside the walk; a batch is sent
+    twice (its answer lost); a second walk opens before the first ends (the daily event during a
+    backfill), and each end compares with its own opening."""
+    first, second = (f"daily-{n}-{secrets.token_hex(4)}" for n in (1, 2))  # a walk an earlier attempt left open is not these
+    neighbour = igny8_new_tenant("igny8 walk neighbour")
+    assert neighbour.connect().status_code == 200
+    assert neighbour.sync_content({"items": [_item(n, "theirs") for n in (1, 2, 3, 4, 5)]}).status_code == 200
+    assert igny8_backend.sync_content({"items": [_item(n, f"c{n}") for n in (1, 2, 3, 4, 5)]}).status_code == 200
+    _walk(igny8_backend, first, 0, items=[_item(1, "c1")])
+    _walk(igny8_backend, first, 0, items=[_item(1, "c1")])  # sent again
+    assert igny8_backend.sync_content({"items": [_item(3, "c3")]}).status_code == 200  # a save, beside the walk
+    _walk(igny8_backend, second, 0, items=[_item(2, "c2")])
+    assert _held(igny8_backend, igny8_stored) == {1, 2, 3, 4, 5}, "items were removed before any walk ended"
+    _walk(igny8_backend, first, 1, last=True, items=[_item(6, "c6")])
+    assert _held(igny8_backend, igny8_stored) == {1, 2, 3, 6}, "the walk's end kept an item nobody named (4, 5) or removed one named since it opened"
+    _walk(igny8_backend, second, 1, last=True)
+    assert _held(igny8_backend, igny8_stored) == {2, 6}, "the second walk's end: 1 and 3 were named only before it opened, 6 after"
+    categories = {row["slug"] for row in igny8_stored.synced_terms(connected_backend)}
+    assert categories == {"c2", "c6"}, f"the removed items' terms stayed: {categories}"
+    assert _held(neighbour, igny8_stored) == {1, 2, 3, 4, 5}, "another tenant's items were removed by this tenant's walk"
+
+
+@pytest.mark.requirement("CONTENT-7", case="negative")
+def test_a_walks_end_removes_nothing_unless_every_batch_of_the_walk_arrived(connected_backend, igny8_backend, igny8_stored, igny8_observer):
+    """The end of a walk never opened (its batch 0 lost), with a batch missing (acknowledged, then
+    lost by a crashed database), or ended twice, removes only what its batch lists; a walk out of
+    its alphabet is refused, storing nothing."""
+    never_opened, gap, once = (f"{name}-{secrets.token_hex(4)}" for name in ("never-opened", "gap", "once"))
+    assert igny8_backend.sync_content({"items": [_item(n) for n in (1, 2, 3)]}).status_code == 200
+    _walk(igny8_backend, never_opened, 1, items=[_item(1)])
+    assert _walk(igny8_backend, never_opened, 2, last=True, items=[_item(4)])["deleted"] == 0
+    _walk(igny8_backend, gap, 0, items=[_item(1)])
+    _walk(igny8_backend, gap, 2, items=[_item(3)])  # batch 1, naming 2, never arrived
+    assert _walk(igny8_backend, gap, 3, last=True)["deleted"] == 0, "a walk with a batch missing removed what that batch would have named"
+    assert _held(igny8_backend, igny8_stored) == {1, 2, 3, 4}
+    _walk(igny8_backend, once, 0, items=[_item(1), _item(2), _item(3), _item(4)])
+    _walk(igny8_backend, once, 1, last=True)
+    assert igny8_backend.sync_content({"items": [_item(5)]}).status_code == 200
+    assert _walk(igny8_backend, once, 1, last=True)["deleted"] == 0, "a walk ended twice removed items at its second end"
+    assert _held(igny8_backend, igny8_stored) == {1, 2, 3, 4, 5}
+    before = observed(igny8_backend, igny8_observer)
+    bad_walks = ({"id": "", "batch": 0}, {"id": "a walk", "batch": 0}, {"id": "x" * 65, "batch": 0}, {"id": "w", "batch": -1},
+                 {"id": "w"}, {"id": "w", "batch": 0, "last": "sometimes"}, "w")  # fmt: skip
+    for bad in bad_walks:
+        assert_json_error(igny8_backend.sync_content({"items": [_item(9)], "walk": bad}), 400)
+    assert observed(igny8_backend, igny8_observer) == before, "a refused walk changed what is stored"
 
 
 @pytest.mark.requirement("CONN-1")

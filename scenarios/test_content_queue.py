@@ -201,6 +201,33 @@ def test_a_post_that_leaves_the_public_statuses_leaves_the_backend(connected_sit
 
 
 @pytest.mark.requirement("CONTENT-6")
+def test_the_daily_walk_keeps_content_in_every_public_status(connected_site, igny8_wp, igny8_backend, igny8_evidence):
+    """A walk's end removes what the walk never named (CONTENT-7): a walk that names published posts
+    only would take a forum's closed topics, public content, off the backend."""
+    forum_topics(igny8_wp)  # saved, then the daily event: its walk ends after the queue is sent
+    igny8_wp.settle()
+    igny8_wp.run_cron(STRUCTURE_HOOK)  # and the next day's walk, with nothing changed
+    igny8_wp.settle()
+    assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, "after two daily walks over closed topics")
+
+
+@pytest.mark.requirement("CONTENT-6", case="negative")
+def test_a_post_deleted_outright_while_the_plugin_was_inactive_leaves_the_backend(connected_site, igny8_wp, igny8_backend, igny8_stored, igny8_evidence):
+    """No hook saw the delete, and no walk can name a post that is gone: only the walk's end tells the backend."""
+    ids = igny8_wp.create_posts([{"post_type": "post", "title": f"doomed {n}"} for n in range(3)])
+    igny8_wp.settle()
+    assert igny8_wp.set_plugin_active(False) is False
+    igny8_wp.change_posts(ids[:2], "delete")
+    assert igny8_wp.set_plugin_active(True) is True
+    igny8_wp.settle()
+    held = {int(r["external_id"]) for r in igny8_stored.synced_items(igny8_backend.integration_id)}
+    igny8_evidence.json("deleted outright while inactive, and what the backend holds after the walk", {"deleted": ids[:2], "held": sorted(held)})
+    assert not held & set(ids[:2]), f"posts deleted outright while the plugin was inactive are still on the backend: {sorted(held & set(ids[:2]))}"
+    assert ids[2] in held
+    assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, "after reactivation's walk")
+
+
+@pytest.mark.requirement("CONTENT-6")
 def test_the_daily_event_puts_right_what_changed_while_the_plugin_was_inactive(connected_site, igny8_wp, igny8_backend, igny8_evidence):
     ids = igny8_wp.create_posts([{"post_type": "post", "title": f"kept {n}"} for n in range(3)])
     igny8_wp.settle()

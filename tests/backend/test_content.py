@@ -126,3 +126,110 @@ def test_a_bad_batch_is_refused_whole(tenant):
     error = assert_json_error(_sync(tenant, bad), 400, "invalid_request")
     assert error["details"][0]["path"] == "$.items[1].post_type"
     assert list(SyncedContent.objects.filter(integration=tenant.integration).values_list("external_id", flat=True)) == [1]
+
+
+# CONTENT-7: a reconciliation walk's end removes what no batch named since the walk opened.
+
+
+def _walk(tenant, walk_id, batch, last=False, items=(), deleted=()):
+    body = {"items": list(items), "deleted": [{"external_id": i} for i in deleted], "walk": {"id": walk_id, "batch": batch, "last": last}}
+    response = tenant.client.post(tenant.url("sync-content"), body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _held(tenant):
+    return set(SyncedContent.objects.filter(integration=tenant.integration).values_list("external_id", flat=True))
+
+
+def test_a_walks_end_removes_what_no_batch_named_since_it_opened(tenant):
+    _sync(tenant, [_item(n, category=[f"c{n}"]) for n in (1, 2, 3, 4)])
+    _walk(tenant, "w1", 0, items=[_item(1, category=["c1"])])
+    _sync(tenant, [_item(3, category=["c3"])])  # a save sent beside the walk: on the site too
+    assert _held(tenant) == {1, 2, 3, 4}, "removed before the walk ended"
+    assert _walk(tenant, "w1", 1, last=True, items=[_item(5)]) == {"upserted": 1, "deleted": 2}
+    assert _held(tenant) == {1, 3, 5}
+    assert _terms(tenant) == {("category", "c1"), ("category", "c3")}, "a removed item's terms stayed"
+
+
+def test_an_empty_site_walks_an_opening_and_an_end(tenant):
+    _sync(tenant, [_item(1), _item(2)])
+    _walk(tenant, "w", 0)
+    assert _walk(tenant, "w", 1, last=True) == {"upserted": 0, "deleted": 2}
+    assert _held(tenant) == set()
+
+
+def test_overlapping_walks_each_end_against_their_own_opening(tenant):
+    _sync(tenant, [_item(1), _item(2), _item(3)])
+    _walk(tenant, "early", 0, items=[_item(1)])
+    _walk(tenant, "late", 0, items=[_item(2)])
+    _walk(tenant, "early", 1, last=True)
+    assert _held(tenant) == {1, 2}, "the early walk's end removed an item the late walk named after it opened"
+    _walk(tenant, "late", 1, last=True)
+    assert _held(tenant) == {2}, "item 1 was named before the late walk opened and never since"
+
+
+def test_a_batch_sent_again_changes_nothing(tenant):
+    _sync(tenant, [_item(1), _item(2), _item(3)])
+    _walk(tenant, "w", 0, items=[_item(1)])
+    _walk(tenant, "w", 1, items=[_item(2)])
+    _walk(tenant, "w", 1, items=[_item(2)])  # its answer was lost: sent again
+    _walk(tenant, "w", 0, items=[_item(1)])
+    assert _walk(tenant, "w", 2, last=True)["deleted"] == 1
+    assert _held(tenant) == {1, 2}
+
+
+def test_a_walk_with_a_batch_missing_removes_nothing_at_its_end(tenant):
+    """Batch 1 acknowledged and then lost (a database that crashed), or skipped: what the walk named is unknown."""
+    _sync(tenant, [_item(1), _item(2), _item(3)])
+    _walk(tenant, "w", 0, items=[_item(1)])
+    _walk(tenant, "w", 2, items=[_item(3)])
+    assert _walk(tenant, "w", 3, last=True)["deleted"] == 0
+    assert _held(tenant) == {1, 2, 3}
+    _walk(tenant, "late-opening", 1, items=[_item(1)])  # its batch 0 lost: never open
+    assert _walk(tenant, "late-opening", 2, last=True)["deleted"] == 0
+    _walk(tenant, "early-end", 0, items=[_item(1)])
+    _walk(tenant, "early-end", 1, items=[_item(2)])
+    assert _walk(tenant, "early-end", 1, last=True)["deleted"] == 0, "an end numbered as an earlier batch removed items"
+    assert _held(tenant) == {1, 2, 3}
+
+
+def test_the_end_of_a_walk_never_opened_removes_only_what_it_lists(tenant):
+    _sync(tenant, [_item(1), _item(2)])
+    assert _walk(tenant, "never-opened", 0, last=True, deleted=[2]) == {"upserted": 0, "deleted": 1}
+    assert _held(tenant) == {1}
+    _walk(tenant, "w", 0, items=[_item(1)])
+    _walk(tenant, "w", 1, last=True)
+    _sync(tenant, [_item(3)])
+    assert _walk(tenant, "w", 1, last=True)["deleted"] == 0, "a walk ended twice removed items at its second end"
+    assert _held(tenant) == {1, 3}
+
+
+def test_a_walk_forgotten_among_newer_ones_removes_nothing_at_its_end(tenant):
+    from content.models import OpenWalk
+
+    _sync(tenant, [_item(1)])
+    _walk(tenant, "abandoned", 0, items=[_item(2)])
+    for n in range(OpenWalk.KEPT_PER_INTEGRATION):
+        _walk(tenant, f"newer-{n}", 0, items=[_item(2)])
+    assert _walk(tenant, "abandoned", 1, last=True)["deleted"] == 0
+    assert _held(tenant) == {1, 2}
+
+
+def test_a_walk_touches_no_other_integration(tenant, other_tenant):
+    _sync(other_tenant, [_item(1), _item(2)])
+    _sync(tenant, [_item(1)])
+    _walk(tenant, "w", 0, items=[_item(9)])
+    _walk(tenant, "w", 1, last=True)
+    assert _held(tenant) == {9}
+    assert _held(other_tenant) == {1, 2}
+
+
+def test_a_bad_walk_is_refused_and_stores_nothing(tenant):
+    _sync(tenant, [_item(1)])
+    bad_walks = ({"id": "", "batch": 0}, {"id": "a b", "batch": 0}, {"id": "x" * 65, "batch": 0}, {"id": "w", "batch": -1},
+                 {"id": "w", "batch": "first"}, {"id": "w"}, {"id": "w", "batch": 0, "last": "sometimes"}, "w", {"last": True})  # fmt: skip
+    for bad in bad_walks:
+        body = {"items": [_item(2)], "walk": bad}
+        assert_json_error(tenant.client.post(tenant.url("sync-content"), body, format="json"), 400, "invalid_request")
+    assert _held(tenant) == {1}

@@ -25,6 +25,7 @@ class SyncedContent(models.Model):
     modified_gmt = models.DateTimeField(null=True, blank=True)
     terms = models.JSONField(default=dict, blank=True)  # {taxonomy: [slug, ...]}
     synced_at = models.DateTimeField(auto_now=True)
+    named_in = models.BigIntegerField(db_default=0)  # CONTENT-7: the integration's batch (BatchCount) that last named it
 
     class Meta:
         db_table = settings.IGNY8_TABLES["content"]
@@ -49,3 +50,26 @@ class SyncedTerm(models.Model):
     class Meta:
         db_table = settings.IGNY8_TABLES["term"]
         constraints = [models.UniqueConstraint(fields=["integration", "taxonomy", "slug"], name="term_unique_per_integration")]
+
+
+class BatchCount(models.Model):
+    """CONTENT-7: the sync-content batches an integration has had applied, counted under its lock, so
+    that "named after the walk opened" compares two numbers, never two readings of a clock."""
+
+    integration = models.OneToOneField(SiteIntegration, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    applied = models.BigIntegerField(default=0)
+
+
+class OpenWalk(models.Model):
+    """CONTENT-7: a reconciliation walk the plugin has begun and not yet ended: the batch that opened
+    it, and the walk's own number of the batch it expects next."""
+
+    KEPT_PER_INTEGRATION = 8  # walks open at once; an older one is forgotten, and its end then removes nothing
+
+    integration = models.ForeignKey(SiteIntegration, on_delete=models.CASCADE, related_name="+")
+    walk_id = models.CharField(max_length=64)
+    opened_in = models.BigIntegerField()
+    next_batch = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["integration", "walk_id"], name="walk_unique_per_integration")]

@@ -59,9 +59,18 @@ class DeletedItem(serializers.Serializer):
     external_id = serializers.IntegerField(min_value=1)
 
 
+class Walk(serializers.Serializer):
+    """CONTENT-7: this batch belongs to a walk over every post of the site."""
+
+    id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", help_text="The walk's own id, the same in each of its batches.")
+    batch = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text="This batch's number in the walk: 0, 1, 2, ... in the order sent.")
+    last = serializers.BooleanField(default=False, help_text="The walk is over: every item no batch named since the walk's first batch is gone from the site.")
+
+
 class SyncContentRequest(serializers.Serializer):
     items = ContentItem(many=True, required=False, max_length=500)
     deleted = DeletedItem(many=True, required=False, max_length=500)
+    walk = Walk(required=False)
 
 
 class SyncContentResponse(serializers.Serializer):

@@ -99,7 +99,8 @@ class IntegrationViewSet(viewsets.GenericViewSet):
             raise ApiError(409, "not_connected", "Connect the integration before sending content.")
         body = s.SyncContentRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        upserted, deleted = apply_batch(integration, body.validated_data.get("items", []), body.validated_data.get("deleted", []))
+        data = body.validated_data
+        upserted, deleted = apply_batch(integration, data.get("items", []), data.get("deleted", []), data.get("walk"))
         return Response({"upserted": upserted, "deleted": deleted})
 
     @extend_schema(request=None, responses={200: s.TestConnectionResponse, **ERRORS})

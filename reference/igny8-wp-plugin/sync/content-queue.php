@@ -5,14 +5,15 @@
  * backend fails, the IDs stay in the queue and the event comes back later and later (backoff); once
  * it answers, everything noted is sent. A backfill walks every post by ID, after Connect and daily,
  * so content that existed before Connect, or changed while the plugin was not listening, is put
- * right on the backend too.
+ * right on the backend too. Each batch of a walk carries the walk's id, and a last one says it is
+ * over, so the backend removes what the walk never named: a post deleted while nobody listened (CONTENT-7).
  */
 
 defined( 'ABSPATH' ) || exit;
 
 const IGNY8_QUEUE_HOOK          = 'igny8_send_content';
 const IGNY8_QUEUE_OPTION        = 'igny8_content_queue';       // {post ID: when it was noted}
-const IGNY8_QUEUE_STATE_OPTION  = 'igny8_content_queue_state'; // {failures, backfill_after}
+const IGNY8_QUEUE_STATE_OPTION  = 'igny8_content_queue_state'; // {failures, backfill_after, walk, batch}
 const IGNY8_QUEUE_BATCH         = 100;                         // items per sync-content request
 const IGNY8_QUEUE_BATCHES       = 10;                          // requests per run, then the next run
 const IGNY8_RETRY_FIRST_SECONDS = 60;
@@ -24,8 +25,14 @@ function igny8_queue() {
 	return (array) get_option( IGNY8_QUEUE_OPTION, array() );
 }
 
+/**
+ * The queue's state, read from the database each time: another WP-Cron run (the daily event starting
+ * a walk while a backfill still sends) may have changed it since this request last looked.
+ */
 function igny8_queue_state() {
-	return array_merge( array( 'failures' => 0, 'backfill_after' => null ), (array) get_option( IGNY8_QUEUE_STATE_OPTION, array() ) );
+	wp_cache_delete( IGNY8_QUEUE_STATE_OPTION, 'options' );
+	$defaults = array( 'failures' => 0, 'backfill_after' => null, 'walk' => null, 'batch' => 0 );
+	return array_merge( $defaults, (array) get_option( IGNY8_QUEUE_STATE_OPTION, array() ) );
 }
 
 function igny8_update_queue_state( $changes ) {
@@ -46,7 +53,7 @@ function igny8_enqueue_posts( $ids ) {
 
 /** Starts a walk over every post (CONTENT-4 after Connect, CONTENT-6 daily and on reactivation). */
 function igny8_start_backfill() {
-	igny8_update_queue_state( array( 'backfill_after' => 0 ) );
+	igny8_update_queue_state( array( 'backfill_after' => 0, 'walk' => wp_generate_uuid4(), 'batch' => 0 ) );
 	igny8_schedule_queue_run();
 }
 
@@ -139,22 +146,31 @@ function igny8_send_content_queue() {
 		$state    = igny8_queue_state();
 		$noted    = array_slice( $queue, 0, IGNY8_QUEUE_BATCH, true );
 		$backfill = ! $noted && null !== $state['backfill_after'];
-		$ids      = $backfill ? igny8_backfill_ids( $state['backfill_after'] ) : array_keys( $noted );
-		if ( ! $ids ) {
-			if ( $backfill ) {
-				igny8_update_queue_state( array( 'backfill_after' => null ) );
-				igny8_log( 'Content backfill finished' );
-			}
+		if ( $backfill && ! $state['walk'] ) { // a walk an older version began, its start marked by no id: begun again
+			igny8_start_backfill();
+			$state = igny8_queue_state();
+		}
+		$ids = $backfill ? igny8_backfill_ids( $state['backfill_after'] ) : array_keys( $noted );
+		if ( ! $ids && ! $backfill ) {
 			break;
 		}
-		$body   = igny8_content_batch( $ids );
+		$body = igny8_content_batch( $ids );
+		if ( $backfill ) { // CONTENT-7: the walk's id and number on each batch, 0 first; past the last post, a batch that ends it
+			$walk         = $state['walk'];
+			$number       = (int) $state['batch'];
+			$body['walk'] = array( 'id' => $walk, 'batch' => $number, 'last' => ! $ids && $number > 0 );
+		}
 		$result = $client->post( $settings['integration_id'] . '/sync-content/', $body );
 		if ( is_wp_error( $result ) ) {
 			igny8_content_sync_failed( $result, count( $queue ) );
 			return;
 		}
-		if ( $backfill ) {
-			igny8_update_queue_state( array( 'backfill_after' => max( $ids ), 'failures' => 0 ) );
+		if ( $backfill && $body['walk']['last'] ) {
+			igny8_end_walk( $walk, (int) ( $result['deleted'] ?? 0 ) );
+			break;
+		} elseif ( $backfill ) { // the cursor is written with the walk it belongs to, never under another's id
+			$after = $ids ? max( $ids ) : $state['backfill_after'];
+			igny8_update_queue_state( array( 'walk' => $walk, 'batch' => $number + 1, 'backfill_after' => $after, 'failures' => 0 ) );
 		} else {
 			igny8_forget_sent( $noted );
 			igny8_update_queue_state( array( 'failures' => 0 ) );
@@ -168,6 +184,14 @@ function igny8_send_content_queue() {
 	if ( igny8_queue() || null !== igny8_queue_state()['backfill_after'] ) {
 		igny8_schedule_queue_run(); // more than one run's worth: the next run carries on
 	}
+}
+
+/** The walk is over, unless another began meanwhile (the daily event during a backfill): that one goes on. */
+function igny8_end_walk( $walk, $removed ) {
+	if ( igny8_queue_state()['walk'] === $walk ) {
+		igny8_update_queue_state( array( 'backfill_after' => null, 'walk' => null, 'batch' => 0, 'failures' => 0 ) );
+	}
+	igny8_log( sprintf( 'Content backfill finished (%d items the site no longer has removed)', $removed ) );
 }
 
 /** Removes what was sent, unless it was noted again meanwhile (a save during the request): that stays. */
