@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from harness import bystander
-from harness.clients.tab import ContentTypesTab, on_login_page
+from harness.clients.tab import ContentTypesTab, goto, on_login_page
 from harness.structures import post_type, structure, taxonomy, timestamp
 
 # Labels a careless page turns into markup, or whose characters a careless template changes.
@@ -45,7 +45,7 @@ def test_the_accounts_user_is_shown_the_tab_after_logging_in(connected_backend, 
 
 @pytest.mark.requirement("SEC-7", case="negative")
 def test_an_anonymous_visitor_is_sent_to_log_in(connected_backend, page, igny8_backend_target, igny8_tenant):
-    response = page.goto(f"{igny8_backend_target.backend_url}/sites/{igny8_tenant.site_id}/content-types/")
+    response = goto(page, f"{igny8_backend_target.backend_url}/sites/{igny8_tenant.site_id}/content-types/")
     assert on_login_page(page), f"an anonymous visitor was not sent to log in: {page.url} (HTTP {response.status if response else '?'})"
     assert page.get_by_test_id("integration-status").count() == 0, "an anonymous visitor saw the badge"
 
@@ -54,11 +54,11 @@ def test_an_anonymous_visitor_is_sent_to_log_in(connected_backend, page, igny8_b
 def test_another_accounts_user_gets_what_a_missing_site_gets(connected_backend, page, igny8_backend_target, igny8_tenant, igny8_new_tenant, igny8_evidence):
     other = igny8_new_tenant("igny8 tab stranger").tenant
     ContentTypesTab(page, igny8_backend_target.backend_url, other.site_id).open_as(other.username, other.password)
-    foreign = page.goto(f"{igny8_backend_target.backend_url}/sites/{igny8_tenant.site_id}/content-types/")
+    foreign = goto(page, f"{igny8_backend_target.backend_url}/sites/{igny8_tenant.site_id}/content-types/")
     igny8_evidence.png("another account's user on our tab", page.screenshot())
     assert foreign is not None and foreign.status == 404, f"another account's user got HTTP {foreign.status if foreign else '?'}"
     assert page.get_by_test_id("integration-status").count() == 0
-    missing = page.goto(f"{igny8_backend_target.backend_url}/sites/987654321/content-types/")
+    missing = goto(page, f"{igny8_backend_target.backend_url}/sites/987654321/content-types/")
     assert missing is not None and missing.status == foreign.status
 
 

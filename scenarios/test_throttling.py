@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import Page, Response
 
 from harness.clients.backend import BackendClient
-from harness.clients.tab import ContentTypesTab, on_login_page
+from harness.clients.tab import ContentTypesTab, goto, on_login_page
 from harness.observed import observed
 from harness.stack.config import Rate
 from harness.structures import structure, timestamp
@@ -95,7 +95,7 @@ def test_another_key_and_health_are_answered_while_one_waits_and_it_is_answered_
 
 def log_in(page: Page, tab_url: str, username: str, password: str) -> Response:
     """The login form as a person fills it; the answer to its POST."""
-    page.goto(tab_url)
+    goto(page, tab_url)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
@@ -115,7 +115,7 @@ def test_a_username_whose_failed_logins_reached_the_rate_waits_even_with_its_pas
     assert answer.status == 429, f"after {len(failed)} failed logins, the right password was answered {answer.status}"
     wait = answer.headers.get("retry-after", "")
     assert wait.isdigit() and 1 <= int(wait) <= igny8_rates.login.seconds, f"Retry-After {wait!r}"
-    page.goto(tab.url)
+    goto(page, tab.url)
     assert on_login_page(page), "a login answered 429 logged the user in all the same"
 
 

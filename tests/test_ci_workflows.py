@@ -1,6 +1,7 @@
 """The nightly CI files (ci/): they parse, they are scheduled, and every `./igny8 ...` line they run
 is a command the real parser accepts, ending with the release gate."""
 
+import re
 import shlex
 from pathlib import Path
 
@@ -13,8 +14,15 @@ CI = Path(__file__).resolve().parent.parent / "ci"
 GITHUB, GITLAB = CI / "github" / "nightly.yml", CI / "gitlab" / "nightly.gitlab-ci.yml"
 
 
-def _github_scripts(doc):
-    return [step["run"] for job in doc["jobs"].values() for step in job["steps"] if "run" in step]
+# What a runner of the spread nightly's shard 1 of the oldest cell gets in place of the expressions.
+MATRIX_EXAMPLE = {"matrix.cell.wp": "5.7", "matrix.cell.php": "7.4", "matrix.cell.name": "wp5.7-php7.4", "matrix.shard": "1"}
+
+
+def _github_scripts(doc, jobs=None):
+    """The `run:` scripts of `jobs` (default: all), with ${{ matrix.* }} and $SHARDS as a runner sees them."""
+    scripts = [step["run"] for name, job in doc["jobs"].items() if jobs is None or name in jobs for step in job["steps"] if "run" in step]
+    scripts = [re.sub(r"\$\{\{\s*(matrix\.[\w.]+)\s*\}\}", lambda m: MATRIX_EXAMPLE[m.group(1)], s) for s in scripts]
+    return [s.replace("$SHARDS", doc["env"]["SHARDS"]) for s in scripts]
 
 
 def _gitlab_scripts(doc):
@@ -71,7 +79,7 @@ def test_every_igny8_command_parses_with_the_real_parser(workflow):
 
 def test_the_matrix_runs_thorough_and_the_gate_comes_last(workflow):
     path, doc, scripts = workflow
-    commands = igny8_commands(scripts(doc))
+    commands = igny8_commands(_github_scripts(doc, ["matrix"]) if path == GITHUB else scripts(doc))
     parser = cli.build_parser()
     runs = [parser.parse_args(c) for c in commands if c[0] == "run"]
     assert [(r.matrix, r.profile) for r in runs] == [("all", "thorough")]
@@ -94,6 +102,23 @@ def test_the_build_and_the_history_are_kept_between_nights():
     assert {".cache/igny8/rootfs-*.tar", ".cache/igny8/images.tar", "wordpress-stack/build/wheelhouse/", "reports/2*/"} <= set(cached)
     assert all(cache["when"] == "always" for cache in job["cache"]) and job["variables"]["IGNY8_CACHE"].endswith(".cache/igny8")
     assert "reports/" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
+
+
+def test_spread_runs_every_cell_in_shards_on_runners_of_their_own_and_gates_their_merge():
+    doc = yaml.safe_load(GITHUB.read_text())
+    jobs, parser = doc["jobs"], cli.build_parser()
+    assert "MATRICES" in jobs["cells"]["steps"][-1]["run"], "the cells come from the matrix's one place"
+    spread = jobs["shards"]["strategy"]["matrix"]
+    assert spread["cell"] == "${{ fromJSON(needs.cells.outputs.cells) }}"
+    assert spread["shard"] == list(range(1, int(doc["env"]["SHARDS"]) + 1))
+    (run,) = [parser.parse_args(c) for c in igny8_commands(_github_scripts(doc, ["shards"]))]
+    assert (run.command, run.wp, run.php, run.shard, run.profile) == ("run", "5.7", "7.4", f"1/{doc['env']['SHARDS']}", "thorough")
+    merge = jobs["merge-shards"]
+    assert set(merge["needs"]) == {"cells", "shards"} and "always()" in merge["if"], "the merge runs when a shard failed too"
+    merge_then_gate = [parser.parse_args(c) for c in igny8_commands(_github_scripts(doc, ["merge-shards"]))]
+    assert [c.command for c in merge_then_gate] == ["merge", "gate"]
+    assert merge_then_gate[0].out == merge_then_gate[1].runs[0], "the gate judges the merge this job made"
+    assert jobs["matrix"]["if"] == "${{ !inputs.spread }}" and jobs["cells"]["if"] == "${{ inputs.spread }}"
 
 
 def test_the_line_splitter_stops_at_the_shell():

@@ -8,10 +8,25 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Response
 
 from . import accessible
 from .http import RecordingSession
+
+
+def goto(page: Page, url: str) -> Response | None:
+    """page.goto, tried again (at most three times) only when Chromium dropped the navigation with
+    net::ERR_NETWORK_CHANGED: it aborts navigations under way when an address appears on the host,
+    as when another run or lane creates its stack's network. The page never reached the server, so
+    a GET tried again asks nothing twice; any other error is the test's to see."""
+    for attempt in range(3):
+        try:
+            return page.goto(url)
+        except PlaywrightError as error:
+            if "ERR_NETWORK_CHANGED" not in str(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def on_login_page(page: Page) -> bool:
@@ -32,7 +47,7 @@ class ContentTypesTab:
 
     def open_as(self, username: str, password: str) -> ContentTypesTab:
         """Goes to the tab as a person would: sent to the login form first, then back to the tab."""
-        self.page.goto(self.url)
+        goto(self.page, self.url)
         self.redirected_to_login = on_login_page(self.page)
         if self.redirected_to_login:
             self.page.get_by_label("Username").fill(username)

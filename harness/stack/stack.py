@@ -11,6 +11,7 @@ import json
 import secrets as random
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from .secrets import Secrets, write_private
 from .tenants import Tenant, Tenants
 
 STATE_ROOT = base_image.CACHE / "stacks"
+HARNESS_ROLES = ("run", "bystander")  # the tenants a run uses (harness.fixtures)
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,14 @@ class Stack:
         """Builds what is missing, starts every service and waits until WordPress and the backend answer."""
         ensure_engine()
         with base_image.BUILDING:
-            base_image.ensure("bookworm")
-            base_image.ensure(self.config.suite)
-            if self.config.builds_backend:
-                wheelhouse.ensure()
+            # Side by side: on a new machine each base is a debootstrap (~40 s, mostly download and
+            # unpacking), and the wheelhouse a download.
+            with ThreadPoolExecutor(3) as pool:
+                made: list[Future[object]] = [pool.submit(base_image.ensure, suite) for suite in sorted({"bookworm", self.config.suite})]
+                if self.config.builds_backend:
+                    made.append(pool.submit(wheelhouse.ensure))
+                for each in made:
+                    each.result()
             with step(f"building images for {self.name} (cached layers make this quick)"):
                 self.project.build(services_to_build(self.config))
         tls.ensure(self.state_dir / "tls")
@@ -174,15 +180,24 @@ class Stack:
 
     def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
         """The tenant the harness keeps on this stack for `role` ("run": the one tests reset and use;
-        "bystander": another that must never change), made the first time; and whether it was just made.
-        Kept in the stack's 0600 state, so that runs attached to the stack reuse them."""
+        "bystander": another that must never change), made the first time; and whether it is new to
+        its caller (made, and not handed out before). Kept in the stack's 0600 state, so that runs
+        attached to the stack reuse them."""
         path = self.state_dir / "tenants.json"
         kept = json.loads(path.read_text()) if path.exists() else {}
-        if role in kept:
-            return Tenant(**kept[role]), False
-        tenant = self.tenants.create(f"igny8 {role} {random.token_hex(3)}")
-        write_private(path, json.dumps({**kept, role: asdict(tenant)}))
-        return tenant, True
+        if role not in kept:
+            # Each is a `manage.py` in the backend, about 1.3 s of Django start: the roles a run
+            # will ask for are made at once, side by side, when the first is asked for.
+            missing = sorted({role, *HARNESS_ROLES} - kept.keys())
+            with ThreadPoolExecutor(len(missing)) as pool:
+                made = dict(zip(missing, pool.map(lambda r: self.tenants.create(f"igny8 {r} {random.token_hex(3)}"), missing), strict=True))
+            kept |= {r: {**asdict(tenant), "handed_out": False} for r, tenant in made.items()}
+        entry = dict(kept[role])
+        new = entry.pop("handed_out", True) is False
+        if new:
+            kept[role]["handed_out"] = True
+            write_private(path, json.dumps(kept))
+        return Tenant(**entry), new
 
     # ---- where things are -----------------------------------------------------------------------
 

@@ -4,8 +4,10 @@ set -eu
 php /usr/local/lib/igny8/write-config.php
 
 if [ -f /run/igny8-tls/ca.pem ]; then
-  cp /run/igny8-tls/ca.pem /usr/local/share/ca-certificates/igny8-stack-ca.crt
-  update-ca-certificates >/dev/null 2>&1
+  # What update-ca-certificates does for one CA, in milliseconds instead of its 0.7 s: the bundle
+  # curl and PHP read is the image's own plus this stack's CA, and the CA is in the hashed directory.
+  cat /etc/ssl/certs/ca-certificates.image.crt /run/igny8-tls/ca.pem > /etc/ssl/certs/ca-certificates.crt
+  ln -sf /run/igny8-tls/ca.pem "/etc/ssl/certs/$(openssl x509 -hash -noout -in /run/igny8-tls/ca.pem).0"
 fi
 
 i=0
