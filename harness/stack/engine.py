@@ -17,12 +17,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
 from ..masking import mask
 from ..progress import step
+
+if TYPE_CHECKING:
+    from .compose import StackFile  # compose.py imports this module (through base_image)
 
 CONFIG_DIR = Path(os.environ.get("IGNY8_DOCKER_CONFIG", Path.home() / ".cache" / "igny8" / "docker-config"))
 
@@ -54,13 +58,25 @@ def _compose_binary() -> Path:
     return binary
 
 
-def _config_dir() -> Path:
-    plugins = CONFIG_DIR / "cli-plugins"
-    plugins.mkdir(parents=True, exist_ok=True)
-    link, target = plugins / "docker-compose", _compose_binary()
-    if not link.exists() or link.resolve() != target.resolve():
+def _user_config_dir() -> Path:
+    return Path(os.environ.get("DOCKER_CONFIG", Path.home() / ".docker"))
+
+
+def _link(link: Path, target: Path) -> None:
+    if not link.is_symlink() or link.resolve() != target.resolve():
         link.unlink(missing_ok=True)
         link.symlink_to(target)
+
+
+def _config_dir() -> Path:
+    """Ours: the compose binary as a CLI plugin, and the user's Docker contexts, so that
+    DOCKER_CONTEXT names the same engines as for their own docker CLI."""
+    plugins = CONFIG_DIR / "cli-plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    _link(plugins / "docker-compose", _compose_binary())
+    contexts = _user_config_dir() / "contexts"
+    contexts.mkdir(parents=True, exist_ok=True)
+    _link(CONFIG_DIR / "contexts", contexts)
     return CONFIG_DIR
 
 
@@ -176,11 +192,30 @@ class ComposeProject:
         with self._explained("docker compose build"):
             self.client.compose.build(list(services), quiet=True)
 
-    def up(self, services: Sequence[str] | None = None) -> None:
-        """Starts (or recreates what changed). When they are ready is for the caller to tell
-        (harness.stack.readiness): the stack runs no health checks."""
+    def up(self, services: Sequence[str] | None = None, files: Sequence[StackFile] = ()) -> None:
+        """Starts (or recreates what changed). `files` are copied into their containers after these
+        are made and before they start (an engine on another host cannot mount them). When they are
+        ready is for the caller to tell (harness.stack.readiness): the stack runs no health checks."""
+        named = list(services) if services else None
         with self._explained("docker compose up"):
-            self.client.compose.up(list(services) if services else None, detach=True, no_build=True, quiet=True)
+            if files:
+                self.client.compose.up(named, detach=True, no_build=True, quiet=True, start=False)
+                for file in files:
+                    self.copy_in(file)
+            self.client.compose.up(named, detach=True, no_build=True, quiet=True)
+
+    def copy_in(self, file: StackFile, replace: bool = False) -> None:
+        """`docker cp` of a file, or of a folder's contents, into its service's container (made or
+        running); with `replace`, the folder there is emptied first."""
+        container = self.container(file.service)
+        if replace:
+            self.execute(file.service, ["find", file.target, "-mindepth", "1", "-delete"])
+        # "SRC/.": the folder's contents into the target, made if missing (the docker CLI; python-on-whales drops the "/.").
+        source = f"{file.source}/." if file.source.is_dir() else str(file.source)
+        with self._explained(f"copying {file.source.name} into {file.service}"):
+            done = subprocess.run([*self.client.client_config.docker_cmd, "cp", source, f"{container}:{file.target}"], capture_output=True, text=True)
+            if done.returncode:
+                raise DockerError(done.stderr.strip())
 
     def down(self) -> None:
         with self._explained("docker compose down"):

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..progress import say, step
-from . import base_image, neighbour, tls, wheelhouse
-from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, owner, services_to_build, write_env_file, write_override_file
+from . import base_image, neighbour, placement, tls, wheelhouse
+from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, StackFile, owner, services_to_build, stack_files, write_env_file, write_override_file
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, STACK_RATES, Rates, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
@@ -48,7 +48,9 @@ class Stack:
         self.name, self.config, self.secrets, self.ports, self.made_by = name, config, secrets, ports, made_by
         self.state_dir = STATE_ROOT / name
         self._project: ComposeProject | None = None
-        self.urls = Urls(wordpress=f"http://127.0.0.1:{ports.wordpress}", backend=f"https://127.0.0.1:{ports.api}", postgres_port=ports.postgres)
+        self.placement = placement.of_engine()  # where its engine is: how its ports are reached, how its files get there
+        host = self.placement.url_host()
+        self.urls = Urls(wordpress=f"http://{host}:{ports.wordpress}", backend=f"https://{host}:{ports.api}", postgres_port=ports.postgres)
 
     # ---- making and finding stacks ------------------------------------------------------------
 
@@ -89,9 +91,9 @@ class Stack:
     @property
     def project(self) -> ComposeProject:
         if self._project is None:
-            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.made_by, self.state_dir)
-            override = write_override_file(self.config, self.state_dir)  # the third-party plugins' mounts, if any
-            self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent, [override] if override else [])
+            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.made_by, self.state_dir, self.placement)
+            override = write_override_file(self.config, self.state_dir, self.placement)  # the files the containers read
+            self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent, [override])
         return self._project
 
     @property
@@ -124,10 +126,10 @@ class Stack:
                     each.result()
             with step(f"building images for {self.name} (cached layers make this quick)"):
                 self.project.build(services_to_build(self.config))
-        tls.ensure(self.state_dir / "tls")
+        tls.ensure(self.state_dir / "tls", also_named=[self.placement.reached_at])
         self._copy_plugin()
         with step(f"starting {self.name} and waiting until WordPress and the backend answer"):
-            self.project.up()
+            self.project.up(files=self._files_to_copy())
             self.wait_ready()
         return self
 
@@ -156,16 +158,24 @@ class Stack:
             self.config.extra_plugins = tuple(extra_plugins)
         self._save()
         if image_changed or extras_changed:
-            self.project.up()  # recreates what changed: the backend, or WordPress with other mounts
+            self.project.up(files=self._files_to_copy())  # recreates what changed: the backend, or WordPress with other plugins
             self.wait_ready()
 
+    def _files_to_copy(self) -> list[StackFile]:
+        """The stack's files, when they travel into the containers rather than being mounted (harness.stack.placement)."""
+        return stack_files(self.config, self.state_dir) if self.placement.copy_files else []
+
     def _copy_plugin(self) -> None:
-        """The plugin under test, copied into the folder the WordPress container mounts (compose.PLUGIN_COPY)."""
+        """The plugin under test, copied into the folder the WordPress container mounts (compose.PLUGIN_COPY),
+        and on another host's engine into the running container's plugin folder as well."""
         copy = self.state_dir / PLUGIN_COPY
         copy.mkdir(parents=True, exist_ok=True)
         for old in copy.iterdir():  # the folder itself stays: it is what the container mounts
             shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
         shutil.copytree(self.config.plugin_dir, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git", "node_modules"))
+        if self.placement.copy_files and any(s["service"] == "wordpress" for s in self.project.services()):
+            (plugin,) = [f for f in self._files_to_copy() if f.source == copy]
+            self.project.copy_in(plugin, replace=True)
 
     def down(self) -> None:
         with step(f"removing {self.name} (containers, network, volumes)"):
@@ -207,7 +217,7 @@ class Stack:
 
     @property
     def postgres_dsn(self) -> str:
-        return f"postgresql://postgres:{self.secrets.postgres_password}@127.0.0.1:{self.urls.postgres_port}/igny8"
+        return f"postgresql://postgres:{self.secrets.postgres_password}@{self.placement.url_host()}:{self.urls.postgres_port}/igny8"
 
     # ---- as a BackendTarget (harness.target) ---------------------------------------------------
 
@@ -253,7 +263,7 @@ class Stack:
                 f"backend      {u.backend}/  (CA: {self.ca_path}); the plugin reaches it as {u.backend_for_plugin}",
                 f"content tab  {u.backend}/sites/1/content-types/   user {self.BACKEND_USER}  password {shown(self.secrets.backend_user_password)}",
                 f"API key      {shown(self.secrets.api_key)}",
-                f"postgres     127.0.0.1:{u.postgres_port}  user postgres  password {shown(self.secrets.postgres_password)}",
+                f"postgres     {self.placement.url_host()}:{u.postgres_port}  user postgres  password {shown(self.secrets.postgres_password)}",
                 "" if show_secrets else "(secrets masked: `igny8 status --show-secrets` prints them)",
             ]
         ).rstrip()

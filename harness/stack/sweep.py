@@ -1,7 +1,8 @@
 """Finds stacks by label and removes the leaked ones: containers, networks, volumes, state.
 
 A stack is leaked when the run that made it is gone (its owner host:pid no longer runs) and it
-was not kept on purpose (`igny8 up`, `--keep`). `sweep --all` removes every harness stack. A kept
+was not kept on purpose (`igny8 up`, `--keep`). A stack made from another machine on a shared
+engine is spared: only that machine can tell whether its run is gone. `sweep --all` removes every harness stack. A kept
 stack whose run is gone keeps running, but a fault its run left in place (a paused service, an
 iptables rule, the proxy off WordPress's network) is reverted (harness.stack.faults).
 """
@@ -28,8 +29,12 @@ class StackInfo:
 
 def _owner_alive(owner: str | None) -> bool:
     host, _, pid = (owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if not host or not pid.isdigit():
         return False
+    if host != socket.gethostname():
+        # A run on another machine sharing this engine (harness.stack.placement): whether it still
+        # runs cannot be told from here, and a sweep must never take a stack from a live run.
+        return True
     try:
         os.kill(int(pid), 0)
         return True
@@ -57,7 +62,7 @@ def sweep(include_kept: bool = False) -> list[str]:
     removed = []
     for name, info in sorted(stacks(engine).items()):
         if not include_kept and (info.kept or info.owner_alive):
-            say(f"sparing {name} ({'kept on purpose' if info.kept else 'its run is still going'}; `igny8 sweep --all` removes it)")
+            say(f"sparing {name} ({'kept on purpose' if info.kept else 'its run is still going, or runs on another machine'}; `igny8 sweep --all` removes it)")
             if not info.owner_alive:
                 _clear_faults(name)
             continue

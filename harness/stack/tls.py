@@ -4,6 +4,7 @@ certificate, plus two endpoints that lie about their certificate while routing t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,13 +27,14 @@ def _write(cert: trustme.LeafCert, directory: Path, stem: str) -> None:
         extra.write_to_path(str(directory / f"{stem}.pem"), append=True)
 
 
-def ensure(directory: Path) -> Path:
-    """Writes ca.pem, server.*, untrusted.* and expired.* once per stack; returns the trusted CA's path."""
+def ensure(directory: Path, also_named: Sequence[str] = ()) -> Path:
+    """Writes ca.pem, server.*, untrusted.* and expired.* once per stack; returns the trusted CA's path.
+    `also_named`: the host the harness reaches the backend at, when its engine is on another host."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_path = directory / "ca.pem"
     if not ca_path.exists():
         ca = trustme.CA(organization_name="IGNY8 test stack")
-        _write(ca.issue_cert(*SERVER_NAMES), directory, "server")
+        _write(ca.issue_cert(*dict.fromkeys([*SERVER_NAMES, *also_named])), directory, "server")
         now = datetime.now(UTC)
         _write(ca.issue_cert(EXPIRED_NAME, not_before=now - timedelta(days=30), not_after=now - timedelta(days=1)), directory, "expired")
         _write(trustme.CA(organization_name="Nobody trusts this CA").issue_cert(UNTRUSTED_NAME), directory, "untrusted")
