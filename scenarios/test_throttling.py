@@ -34,17 +34,35 @@ def no_op(client: BackendClient) -> requests.Response:
     return client.call("POST", f"{client.integration_id}/test-connection/", retry_throttled=False)
 
 
+def burst(client: BackendClient, count: int) -> tuple[list[requests.Response], list[requests.Response]]:
+    """Up to `count` no-op requests of `client`'s key, SENDERS at a time, none sent after the first
+    429 is answered; (every answer, the 429s)."""
+    refused: list[requests.Response] = []
+
+    def send(_: int) -> requests.Response | None:
+        if refused:
+            return None  # the key is throttled: the burst is over
+        answer = no_op(client)
+        if answer.status_code == 429:
+            refused.append(answer)
+        return answer
+
+    with ThreadPoolExecutor(SENDERS) as pool:
+        answers = [a for a in pool.map(send, range(count)) if a is not None]
+    return answers, refused
+
+
 def burst_until_throttled(client: BackendClient, rate: Rate) -> requests.Response:
-    """A no-op request of `client`'s key sent at once, many at a time, until one is answered 429
-    with ROOM seconds left to wait; fails when twice the rate, sent within one window, never is."""
+    """A burst of `client`'s key until one request is answered 429, and then no more: the test acts
+    inside the window that 429 opened, which must still have ROOM seconds left. Sending the rest of
+    the burst first would spend that window (on a busy machine, all of it). Fails when twice the
+    rate, sent within one window, is never refused."""
     for _ in range(3):
         started = time.monotonic()
-        with ThreadPoolExecutor(SENDERS) as pool:
-            answers = list(pool.map(lambda _: no_op(client), range(2 * rate.requests + 1)))
+        answers, refused = burst(client, 2 * rate.requests + 1)
         took = time.monotonic() - started
-        refused = [a for a in answers if a.status_code == 429]
         assert refused or took > rate.seconds, (
-            f"{2 * rate.requests + 1} requests of one key in {took:.1f} s, over a rate of {rate}: none was answered 429 "
+            f"{len(answers)} requests of one key in {took:.1f} s, over a rate of {rate}: none was answered 429 "
             f"(answers: {sorted({a.status_code for a in answers})})"
         )
         last = refused[-1] if refused else None
