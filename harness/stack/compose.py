@@ -121,13 +121,11 @@ def stack_files(config: StackConfig, state_dir: Path) -> list[StackFile]:
 def files_override(config: StackConfig, state_dir: Path, mounted: bool) -> dict[str, object]:
     """What compose reads after compose.yaml: the stack's files as read-only bind mounts (when
     `mounted`), and the third-party plugins' names, in order, for the test control to activate."""
-    services: dict[str, dict[str, object]] = {}
+    mounts: dict[str, list[dict[str, object]]] = {}
     for file in stack_files(config, state_dir) if mounted else []:
         # "$" would be read as a variable by compose: "$$" is a literal one.
-        mount = {"type": "bind", "source": str(file.source).replace("$", "$$"), "target": file.target, "read_only": True}
-        volumes = services.setdefault(file.service, {}).setdefault("volumes", [])
-        assert isinstance(volumes, list)
-        volumes.append(mount)
+        mounts.setdefault(file.service, []).append({"type": "bind", "source": str(file.source).replace("$", "$$"), "target": file.target, "read_only": True})
+    services: dict[str, dict[str, object]] = {service: {"volumes": volumes} for service, volumes in mounts.items()}
     if config.extra_plugins:
         services.setdefault("wordpress", {})["environment"] = {"IGNY8_EXTRA_PLUGINS": ",".join(Path(d).name for d in config.extra_plugins)}
     return {"services": services}

@@ -31,10 +31,6 @@ class Placement:
     publish_on: str  # the engine's address the ports are published on
     copy_files: bool  # True: files travel into the containers (docker cp); False: bind mounts
 
-    @property
-    def is_local(self) -> bool:
-        return self.reached_at in LOCAL_NAMES
-
     def url_host(self) -> str:
         """reached_at as a URL's host: an IPv6 address in brackets."""
         try:
