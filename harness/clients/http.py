@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
+from urllib3.exceptions import ProtocolError
 
 from ..masking import mask
+
+# Sent again once when the server closed a kept-alive connection just as it was reused. Only for
+# methods that change nothing: a POST may have been acted on before the connection dropped.
+SAFE_TO_SEND_AGAIN = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class RecordingSession(requests.Session):
@@ -26,7 +32,14 @@ class RecordingSession(requests.Session):
         # requests lets REQUESTS_CA_BUNDLE override Session.verify (psf/requests#3829): pass it per request.
         kwargs.setdefault("verify", self.verify)
         start = time.monotonic()
-        response = super().request(method, url, *args, **kwargs)
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        except requests.ConnectionError as error:
+            verb = method.decode() if isinstance(method, bytes) else method
+            if verb.upper() not in SAFE_TO_SEND_AGAIN or not _dropped_while_idle(error):
+                raise
+            start = time.monotonic()
+            response = super().request(method, url, *args, **kwargs)
         self.exchanges.append(self._record(response, time.monotonic() - start))
         return response
 
@@ -42,6 +55,14 @@ class RecordingSession(requests.Session):
     def take_exchanges(self) -> list[dict[str, Any]]:
         taken, self.exchanges = self.exchanges, []
         return taken
+
+
+def _dropped_while_idle(error: requests.ConnectionError) -> bool:
+    """The server closed the connection without answering ('Connection aborted.'): what a kept-alive
+    connection closed at its idle timeout looks like, unlike a refused connection or a timeout."""
+    cause = error.args[0] if error.args else None
+    reason = cause.args[1] if isinstance(cause, ProtocolError) and len(cause.args) > 1 else None
+    return isinstance(reason, (ConnectionResetError, http.client.RemoteDisconnected))
 
 
 def _headers(headers: Mapping[str, str]) -> str:

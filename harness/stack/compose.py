@@ -20,6 +20,7 @@ from .config import API_RATE, LOGIN_RATE, PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS
 from .placement import Placement
 from .revision import source_revision
 from .secrets import Secrets, write_private
+from .tenants import harness_accounts
 
 WP_ADMIN_USER = "admin"
 # The plugin under test is copied here (in the stack's state folder) and this folder is mounted: a
@@ -81,6 +82,7 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_REACHED_AT": placement.reached_at,  # a name the backend must answer to (ALLOWED_HOSTS)
         "IGNY8_REVISION": source_revision(),
         "IGNY8_API_KEY": secrets.api_key,
+        "IGNY8_SEED_TENANTS": ",".join(harness_accounts(name).values()),
         "IGNY8_WP_ADMIN_USER": WP_ADMIN_USER,
         "IGNY8_WP_ADMIN_PASSWORD": secrets.wp_admin_password,
         "IGNY8_BACKEND_USER": BACKEND_USER,

@@ -218,8 +218,10 @@ class ComposeProject:
                 raise DockerError(done.stderr.strip())
 
     def down(self) -> None:
+        """Removes the stack, volumes too. Its services get no grace to stop: nothing of it is kept
+        (PostgreSQL's own shutdown took 2 s of the 4 that a graceful down took)."""
         with self._explained("docker compose down"):
-            self.client.compose.down(volumes=True, remove_orphans=True, quiet=True)
+            self.client.compose.down(volumes=True, remove_orphans=True, quiet=True, timeout=0)
 
     def services(self) -> list[dict[str, str | None]]:
         with self._explained("docker compose ps"):

@@ -6,7 +6,9 @@ a container that exits meanwhile ends the wait at once, with its logs."""
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,29 +56,38 @@ class Probe:
 
 def wait_until_ready(project: ComposeProject, probes: list[Probe], timeout: float = 300) -> None:
     """Returns when every probe answers 200; raises NotReady with the logs of the service that
-    exited or never answered."""
+    exited or never answered. The probes wait side by side: WordPress's first answer (PHP compiling
+    WordPress) must not hold up seeing the backend's."""
     start = time.monotonic()
-    waiting = {p.service: p for p in probes}
-    last: dict[str, str] = {}
-    last_state_check = 0.0
-    with requests.Session() as session:
-        session.trust_env = False  # a proxy in the environment must not stand between the host and its stack
-        while waiting:
-            for name, probe in list(waiting.items()):
-                last[name] = probe.answer(session)
-                if last[name] == "200":
+    last: dict[str, str] = {p.service: "nothing yet" for p in probes}
+    given_up = threading.Event()
+
+    def wait_for(probe: Probe) -> None:
+        with requests.Session() as session:
+            session.trust_env = False  # a proxy in the environment must not stand between the host and its stack
+            while not given_up.is_set():
+                last[probe.service] = probe.answer(session)
+                if last[probe.service] == "200":
                     probe.warm(session)
-                    del waiting[name]
-            if not waiting:
-                break
-            now = time.monotonic()
-            if now - start > timeout:
-                answers = ", ".join(f"{n} {waiting[n].path} last answered {last[n]}" for n in sorted(waiting))
-                _explain(project, f"did not answer within {timeout:.0f} s ({answers})", sorted(waiting))
-            if now - last_state_check > 1:  # asking Docker is costlier than asking the service
-                last_state_check = now
+                    return
+                time.sleep(POLL_SECONDS)
+
+    with ThreadPoolExecutor(len(probes)) as pool:
+        waiting = {pool.submit(wait_for, p): p for p in probes}
+        try:
+            while waiting:
+                done, _ = wait(waiting, timeout=1)  # asking Docker is costlier than asking the service: once a second
+                for future in done:
+                    future.result()
+                    del waiting[future]
+                if not waiting:
+                    break
+                if time.monotonic() - start > timeout:
+                    answers = ", ".join(f"{p.service} {p.path} last answered {last[p.service]}" for p in sorted(waiting.values(), key=lambda p: p.service))
+                    _explain(project, f"did not answer within {timeout:.0f} s ({answers})", sorted(p.service for p in waiting.values()))
                 _fail_on_exited(project)
-            time.sleep(POLL_SECONDS)
+        finally:
+            given_up.set()
 
 
 def _fail_on_exited(project: ComposeProject) -> None:

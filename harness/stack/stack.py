@@ -26,10 +26,9 @@ from .faults import Faults
 from .readiness import Probe, wait_until_ready
 from .revision import source_revision
 from .secrets import Secrets, write_private
-from .tenants import Tenant, Tenants
+from .tenants import HARNESS_ROLES, Tenant, Tenants, harness_accounts
 
 STATE_ROOT = base_image.CACHE / "stacks"
-HARNESS_ROLES = ("run", "bystander")  # the tenants a run uses (harness.fixtures)
 
 
 @dataclass(frozen=True)
@@ -196,11 +195,16 @@ class Stack:
         path = self.state_dir / "tenants.json"
         kept = json.loads(path.read_text()) if path.exists() else {}
         if role not in kept:
-            # Each is a `manage.py` in the backend, about 1.3 s of Django start: the roles a run
-            # will ask for are made at once, side by side, when the first is asked for.
-            missing = sorted({role, *HARNESS_ROLES} - kept.keys())
-            with ThreadPoolExecutor(len(missing)) as pool:
-                made = dict(zip(missing, pool.map(lambda r: self.tenants.create(f"igny8 {r} {random.token_hex(3)}"), missing), strict=True))
+            # The reference backend made them at start (IGNY8_SEED_TENANTS). Otherwise each is a
+            # `manage.py` in the backend, about 1.3 s of Django start: the roles a run will ask for
+            # are made at once, side by side, when the first is asked for.
+            accounts = harness_accounts(self.name)
+            seeded = self.tenants.seeded_at_start()
+            made = {r: seeded[accounts[r]] for r in {role, *HARNESS_ROLES} - kept.keys() if accounts[r] in seeded}
+            missing = sorted({role, *HARNESS_ROLES} - kept.keys() - made.keys())
+            if missing:
+                with ThreadPoolExecutor(len(missing)) as pool:
+                    made |= dict(zip(missing, pool.map(lambda r: self.tenants.create(accounts[r]), missing), strict=True))
             kept |= {r: {**asdict(tenant), "handed_out": False} for r, tenant in made.items()}
         entry = dict(kept[role])
         new = entry.pop("handed_out", True) is False

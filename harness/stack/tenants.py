@@ -12,6 +12,15 @@ from .engine import ComposeProject, DockerError
 
 IntegrationChange = Literal["revoke-key", "deactivate", "activate"]
 
+HARNESS_ROLES = ("run", "bystander")  # the tenants a run uses (harness.fixtures)
+# Where a backend that made the IGNY8_SEED_TENANTS accounts at start says what it made (spec/CONTRACT.md 2.1).
+SEEDED_AT_START = "/tmp/igny8-seed-tenants.json"
+
+
+def harness_accounts(stack_name: str) -> dict[str, str]:
+    """The account of each harness tenant on a stack, by role: the same for the stack's whole life."""
+    return {role: f"igny8 {role} {stack_name}" for role in HARNESS_ROLES}
+
 
 class TenantsUnavailable(RuntimeError):
     """This backend offers no way to make tenants or change their state."""
@@ -42,6 +51,15 @@ class Tenants:
         result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
         return result
 
+    def seeded_at_start(self) -> dict[str, Tenant]:
+        """The tenants the backend made at start (IGNY8_SEED_TENANTS), by account; none from a
+        backend that makes none, or whose container was made again since (the file is its own)."""
+        try:
+            made = json.loads(self.project.execute("backend", ["cat", SEEDED_AT_START]))
+        except (DockerError, ValueError):
+            return {}
+        return {account: _tenant(each) for account, each in made.items()}
+
     def create(self, account: str, another_integration: bool = False) -> Tenant:
         """`account`'s site and its integration, made if missing; with `another_integration`, a further
         integration of that same site, with its own key (SEC-9)."""
@@ -50,7 +68,12 @@ class Tenants:
             *(["--another-integration"] if another_integration else []),
             env={"IGNY8_SEED_API_KEY": "", "IGNY8_SEED_PASSWORD": ""},  # fresh secrets, not the stack's own
         )  # fmt: skip
-        return Tenant(int(str(made["integration_id"])), int(str(made["site_id"])), str(made["api_key"]), str(made["username"]), str(made["password"]))
+        return _tenant(made)
 
     def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:
         return self._manage("igny8_integration", str(integration_id), f"--{change}")
+
+
+def _tenant(made: dict[str, object]) -> Tenant:
+    """From the seed command's JSON."""
+    return Tenant(int(str(made["integration_id"])), int(str(made["site_id"])), str(made["api_key"]), str(made["username"]), str(made["password"]))

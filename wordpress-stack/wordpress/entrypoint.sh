@@ -12,8 +12,8 @@ fi
 
 i=0
 until mariadb-admin ping -h "${WP_DB_HOST:-mariadb}" -u "${WP_DB_USER:-wordpress}" -p"$WP_DB_PASSWORD" --silent >/dev/null 2>&1; do
-  i=$((i + 1)); [ "$i" -lt 120 ] || { echo "igny8: MariaDB did not answer" >&2; exit 1; }
-  sleep 0.5
+  i=$((i + 1)); [ "$i" -lt 600 ] || { echo "igny8: MariaDB did not answer within 60 s" >&2; exit 1; }
+  sleep 0.1
 done
 
 touch /var/lib/wordpress/wp-content/debug.log

@@ -23,6 +23,10 @@ SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-not-secret")
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Dotted paths, the first hashing new passwords. Django's default (PBKDF2, a million rounds) costs
+# 0.6 s of a 2-core machine per login and per user made: a throwaway test stack names a fast one.
+if hashers := [h for h in os.environ.get("DJANGO_PASSWORD_HASHERS", "").split(",") if h]:
+    PASSWORD_HASHERS = hashers
 # Connections are kept, and checked before reuse: after PostgreSQL restarts (a failover, a deploy),
 # each worker's kept connection is dead, and without the check its next request answers 500.
 DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", "postgresql:///igny8"), conn_max_age=60, conn_health_checks=True)}
