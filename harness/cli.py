@@ -21,6 +21,15 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def _stack_name(text: str) -> str:
+    from .stack.stack import check_name
+
+    try:
+        return check_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_spec(args: argparse.Namespace) -> int:
     if args.action == "render":
         (spec.SPEC_DIR / "PROTOCOL.md").write_text(spec.render_into())
@@ -272,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_spec)
 
     p = sub.add_parser("up", help="build if needed, start a stack, wait for health, print its URLs and credentials")
-    p.add_argument("--name", help="attach to (or make) the stack with this name")
+    p.add_argument("--name", type=_stack_name, help="attach to (or make) the stack with this name")
     p.add_argument("--show-secrets", action="store_true", help="print passwords and the API key in full (default: only on a terminal)")
     options.add_to_parser(p, "up")
     p.set_defaults(func=cmd_up)

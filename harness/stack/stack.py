@@ -8,6 +8,7 @@ with running_stack(Wanted(plugin_dir=DIR), attach="igny8-ab12cd") as stack:   # 
 from __future__ import annotations
 
 import json
+import re
 import secrets as random
 import shutil
 from collections.abc import Callable, Iterator
@@ -39,6 +40,16 @@ class Urls:
     postgres_port: int = 0
 
 
+# Compose's rule for a project's name, which a stack's is.
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def check_name(name: str) -> str:
+    if not NAME.fullmatch(name):
+        raise ValueError(f"{name!r} cannot name a stack: use lowercase letters, digits, '-' and '_', starting with a letter or digit")
+    return name
+
+
 class Stack:
     WP_ADMIN_USER = WP_ADMIN_USER
     BACKEND_USER = BACKEND_USER
@@ -55,7 +66,9 @@ class Stack:
 
     @classmethod
     def create(cls, config: StackConfig | None = None, name: str | None = None) -> Stack:
-        stack = cls(name or f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets(), Ports.free(), owner())
+        """A new stack's state (not started yet); ValueError, before anything is written, for a name
+        compose cannot take as a project's."""
+        stack = cls(check_name(name) if name else f"igny8-{random.token_hex(3)}", config or StackConfig(), Secrets(), Ports.free(), owner())
         stack._save()
         return stack
 
@@ -304,6 +317,9 @@ def running_stack(
     progress while it captures output)."""
     if attach:
         stack = Stack.attach(attach)
+        if not any(s["state"] == "running" for s in stack.status()):  # kept, but stopped or never started
+            with shown():
+                stack.up()
         _put_in_place(stack, wanted, shown)
         yield stack
         return
