@@ -17,14 +17,17 @@ from .http import RecordingSession
 
 def goto(page: Page, url: str) -> Response | None:
     """page.goto, tried again (at most three times) only when Chromium dropped the navigation with
-    net::ERR_NETWORK_CHANGED: it aborts navigations under way when an address appears on the host,
-    as when another run or lane creates its stack's network. The page never reached the server, so
-    a GET tried again asks nothing twice; any other error is the test's to see."""
+    net::ERR_NETWORK_CHANGED, or put its own network error page in its place (the same drop, as
+    Playwright reports it when the error page commits first): Chromium aborts navigations under way
+    when an address appears on the host, as when another run or lane creates its stack's network.
+    A GET tried again asks nothing twice, and an error that stays is raised the third time; any
+    other error is the test's to see."""
     for attempt in range(3):
         try:
             return page.goto(url)
         except PlaywrightError as error:
-            if "ERR_NETWORK_CHANGED" not in str(error) or attempt == 2:
+            dropped = "ERR_NETWORK_CHANGED" in str(error) or "chrome-error://chromewebdata/" in str(error)
+            if not dropped or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
