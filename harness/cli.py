@@ -91,11 +91,13 @@ def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Calla
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
+    from . import mutants
     from .selftest import selftest
     from .stack.engine import ensure_engine
 
+    names = [m.name for m in mutants.covering(mutants.load_all(args.mutants or None))] if args.cover else args.mutants or None
     ensure_engine()
-    return selftest(args.mutants or None, wp=args.wp, php=args.php, full=args.full, workers=args.workers)
+    return selftest(names, wp=args.wp, php=args.php, full=args.full, workers=args.workers)
 
 
 def cmd_mutant(args: argparse.Namespace) -> int:
@@ -158,7 +160,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.name:
         stack = Stack.attach(args.name)
         for service in stack.status():
-            print(f"{service['service'] or '?':10} {service['state'] or '?':10} {service['health'] or ''}")
+            print(f"{service['service'] or '?':10} {service['state'] or '?'}")
         print(stack.describe(show_secrets=args.show_secrets))
         return 0
     running = stacks()
@@ -323,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
     p.add_argument("--full", action="store_true", help="the whole suite against every mutant (default: on-target tests first; the whole suite for survivors)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="stacks hunting mutants at once (each needs about 1 GiB)")
+    p.add_argument("--cover", action="store_true", help="only the fewest mutants that break every requirement and state the rest do (`./igny8 test`'s)")
     options.add_to_parser(p, "selftest")
     p.set_defaults(func=cmd_selftest)
 

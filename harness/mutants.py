@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,29 @@ def load_all(names: Iterable[str] | None = None) -> list[Mutant]:
             raise MutantError(f"no mutants named {missing}; there are: {', '.join(found)}")
         return [found[n] for n in names]
     return list(found.values())
+
+
+def covering(chosen: Sequence[Mutant]) -> list[Mutant]:
+    """The fewest of `chosen` (greedily) that still break every requirement from each side and every
+    state that `chosen` break: `./igny8 test`'s sample, one bug of each class. Its size grows with the
+    spec and the states, not with the number of mutants; every mutant runs in `./igny8 selftest`
+    (the nightly). In `chosen`'s order, and the same for the same mutants."""
+    left = set().union(*(_breaks(m) for m in chosen))
+    picked: list[Mutant] = []
+    while left:
+        # max() keeps the first of equals: the pick depends on the list alone
+        best = max((m for m in chosen if m not in picked), key=lambda m: len(_breaks(m) & left))
+        picked.append(best)
+        left -= _breaks(best)
+    for mutant in reversed(picked):  # an early broad pick may be wholly covered by later ones
+        if _breaks(mutant) <= set().union(*(_breaks(m) for m in picked if m is not mutant)):
+            picked.remove(mutant)
+    return [m for m in chosen if m in picked]
+
+
+def _breaks(mutant: Mutant) -> set[tuple[str, str]]:
+    """What a mutant stands for: each requirement it breaks, from its side, and each state it lives in."""
+    return {(mutant.side, rid) for rid in mutant.kills} | {("state", state) for state in mutant.states}
 
 
 def make_plugin(mutant: Mutant, directory: Path | str) -> Path:

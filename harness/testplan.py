@@ -1,11 +1,13 @@
-"""What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests and the
-harness's types; then two lanes at once. One: the conformance suite against the reference on the
-newest matrix cell, then the self-test on the same stack. The other: the suite against a plugin
-written from spec/ alone, a backend-only run without an observer (which must not pass), field reports
-reproduced from files (a planted bug found, none on the reference), the suite against a backend with
-other table names (through its observer), and the reference on the oldest cell on the shop-shaped
-site profile with a third-party-style plugin beside it; then a stack of its own joins the mutant hunt.
-Last, the two reference cells are merged into one report and put to the release gate."""
+"""What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests, with the
+harness's types checked beside them; then two lanes at once. One: the conformance suite against the
+reference on the newest matrix cell, then the reference on the oldest cell on the shop-shaped site
+profile with a third-party-style plugin beside it, then the self-test on the newest cell's stack. The
+other: the suite against a plugin written from spec/ alone, a backend-only run without an observer
+(which must not pass), field reports reproduced from files (a planted bug found, none on the
+reference), the suite against a backend with other table names (through its observer); then a stack
+of its own joins the mutant hunt. The hunt is on the covering sample (harness.mutants.covering): one
+mutant of each requirement and state; every mutant runs in `./igny8 selftest`, the nightly's. Last,
+the two reference cells are merged into one report and put to the release gate."""
 
 from __future__ import annotations
 
@@ -44,43 +46,58 @@ def section(title: str) -> None:
 
 
 def unit(pytest_args: Sequence[str], totals: Totals) -> int:
-    section("the harness's and the backend's tests (tests/)")
+    """tests/, with mypy beside it on the other core (each is one busy process); mypy's output after."""
+    section("the harness's and the backend's tests (tests/), and the harness's types (mypy harness/) beside them")
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
     junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
-    status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
+    with subprocess.Popen([sys.executable, "-m", "mypy", "harness"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mypy:
+        status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
+        typed_output, _ = mypy.communicate()
     totals.add_junit(junit)
     section("the harness's types (mypy harness/)")
-    typed = subprocess.call([sys.executable, "-m", "mypy", "harness"], cwd=ROOT)
-    totals.add_check("mypy", typed == 0)
-    return status or typed
+    print(typed_output, end="", flush=True)
+    totals.add_check("mypy", mypy.returncode == 0)
+    return status or mypy.returncode
 
 
 def conformance(totals: Totals) -> int:
     """Two lanes at once, each on stacks of its own. One suite run keeps about two thirds of the two
     cores busy (the rest is waiting on HTTP, PHP and the databases), so a second lane fills the gap:
-    the reference and then the self-test in one; the other builds in the other, whose stack joins
-    the mutant hunt when it is done."""
+    the reference's two cells and then the self-test in one; the other builds in the other, whose
+    stack joins the mutant hunt when it is done. Each lane holds two whole-suite runs, about the same
+    length, so both reach the hunt at about the same time."""
     other_builds_done = threading.Event()
     newest, oldest = MATRICES["edges"][-1], MATRICES["edges"][0]
     cells = {cell.name: new_run_dir(f"reference-{cell.name}") for cell in (newest, oldest)}
     with ThreadPoolExecutor(2) as lanes:
-        other = lanes.submit(_other_builds_lane, totals, oldest, cells[oldest.name])
+        other = lanes.submit(_other_builds_lane, totals)
         other.add_done_callback(lambda _: other_builds_done.set())  # also when it fails: never a deadlock
-        reference = lanes.submit(_reference_lane, totals, newest, cells[newest.name], other_builds_done.wait)
+        reference = lanes.submit(_reference_lane, totals, newest, cells[newest.name], oldest, cells[oldest.name], other_builds_done.wait)
         status = reference.result() | other.result()
     return status | _gate_edges(totals, list(cells.values()))
 
 
-def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, room_for_more: Callable[[], object]) -> int:
+def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, oldest: Cell, oldest_run: Path, room_for_more: Callable[[], object]) -> int:
     with running_stack(Wanted(wordpress=cell.wordpress, php=cell.php)) as stack:
         reference = RunOptions({"stack": stack.name, "plugin": str(REFERENCE_PLUGIN), "backend_image": REFERENCE_BACKEND_IMAGE})
         status = _suite(totals, f"the conformance suite against the reference on {cell.name} (scenarios/)", reference_run, reference)
-        section("the self-test: the suite against each mutant (reference/mutants/)")
-        hunted = selftest(on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more)
+        # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case
+        # and other scripts), with a third-party plugin's late types, public status and markup labels
+        # beside it; on a stack of its own, while this lane's stays for the hunt (idle, it costs memory only).
+        oldest_options = RunOptions(
+            {"wp": oldest.wordpress, "php": oldest.php, "site": str(SHOP_SITE), "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True}
+        )
+        site = f"{SHOP_SITE.relative_to(ROOT)} with {EXAMPLE_SITE_PLUGIN.name}"
+        status |= _suite(totals, f"the conformance suite against the reference on {oldest.name}, the oldest cell, on {site}", oldest_run, oldest_options)
+        sample = [m.name for m in mutants.covering(mutants.load_all())]
+        section(f"the self-test: the suite against {len(sample)} mutants, one of each requirement and state (reference/mutants/)")
+        hunted = selftest(
+            sample, on_result=totals.add_mutants, stack_name=stack.name, reference=reference_run, workers=SELFTEST_WORKERS, room_for_more=room_for_more
+        )
         return status | hunted
 
 
-def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
+def _other_builds_lane(totals: Totals) -> int:
     with running_stack() as stack:
         on_stack = RunOptions({"stack": stack.name, "no_allure_html": True})
         title = f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
@@ -91,14 +108,7 @@ def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
     image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
     renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
     title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
-    status |= _suite(totals, title, new_run_dir("renamed-tables"), renamed)
-    # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case and
-    # other scripts), with a third-party plugin's late types, public status and markup labels beside it.
-    oldest_options = RunOptions(
-        {"wp": oldest.wordpress, "php": oldest.php, "site": str(SHOP_SITE), "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True}
-    )
-    title = f"the conformance suite against the reference on {oldest.name}, the oldest cell, on {SHOP_SITE.relative_to(ROOT)} with {EXAMPLE_SITE_PLUGIN.name}"
-    return status | _suite(totals, title, oldest_run, oldest_options)
+    return status | _suite(totals, title, new_run_dir("renamed-tables"), renamed)
 
 
 def _suite(totals: Totals, title: str, run_dir: Path, options: RunOptions) -> int:

@@ -87,6 +87,18 @@ def test_the_matrix_runs_thorough_and_the_gate_comes_last(workflow):
     assert last.command == "gate" and last.summary and (last.runs or last.latest)
 
 
+def test_the_nightly_hunts_every_mutant_and_fails_on_a_survivor():
+    """`./igny8 test` hunts a covering sample; the nightly must hunt them all, and say no on a survivor."""
+    parser = cli.build_parser()
+    github_steps = yaml.safe_load(GITHUB.read_text())["jobs"]["matrix"]["steps"]
+    (selftest_step,) = [s for s in github_steps if s.get("id") == "selftest"]
+    (job,) = yaml.safe_load(GITLAB.read_text()).values()
+    for scripts in ([selftest_step["run"]], job["script"]):
+        (hunt,) = [parser.parse_args(c) for c in igny8_commands(scripts) if c[0] == "selftest"]
+        assert not hunt.cover and not hunt.mutants, "the nightly hunts every mutant"
+    assert any("$selftest" in line and "exit 1" in line for line in job["script"]), "GitLab's job fails on a survivor"
+
+
 def test_the_build_and_the_history_are_kept_between_nights():
     github = GITHUB.read_text()
     assert "rootfs-*.tar" in github and "images.tar" in github and "wordpress-stack/build/wheelhouse" in github
@@ -95,7 +107,8 @@ def test_the_build_and_the_history_are_kept_between_nights():
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("actions/upload-artifact") for u in uses)
     assert sum(u.startswith("actions/cache/restore") for u in uses) == 2 and sum(u.startswith("actions/cache/save") for u in uses) == 2
-    assert "igny8 gate" in steps[-1]["run"]
+    assert "igny8 gate" in steps[-2]["run"] and "steps.selftest.outcome" in steps[-1]["run"], "the gate and the self-test decide, last"
+    assert steps[-1].get("if") == "always()", "the self-test's answer is given even when the gate says no"
 
     (job,) = yaml.safe_load(GITLAB.read_text()).values()
     cached = [path for cache in job["cache"] for path in cache["paths"]]

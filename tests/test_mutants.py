@@ -55,3 +55,19 @@ def test_every_state_is_broken_by_a_mutant():
     named = {state for m in ALL for state in m.states}
     assert named <= STATES, f"mutants name states the suite does not know: {sorted(named - STATES)}"
     assert not STATES - named, f"no mutant breaks these states: {sorted(STATES - named)}"
+
+
+def test_the_covering_sample_breaks_everything_the_whole_set_breaks_with_fewer_mutants():
+    sample = mutants.covering(ALL)
+    assert {(m.side, rid) for m in sample for rid in m.kills} == {(m.side, rid) for m in ALL for rid in m.kills}
+    assert {s for m in sample for s in m.states} == {s for m in ALL for s in m.states}
+    assert 40 <= len(sample) < len(ALL), f"{len(sample)} of {len(ALL)} mutants"
+    assert [m.name for m in sample] == [m.name for m in ALL if m in sample], "the sample keeps the set's order"
+
+
+def test_a_mutant_only_the_covering_sample_lacks_is_one_whose_classes_another_breaks():
+    """Greedy, but never wasteful: each mutant picked breaks something no other picked one does."""
+    sample = mutants.covering(ALL)
+    for m in sample:
+        others = set().union(*(mutants._breaks(o) for o in sample if o is not m))
+        assert mutants._breaks(m) - others, f"{m.name} adds nothing to the sample"

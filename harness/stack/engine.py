@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
+from python_on_whales.utils import run
 
 from ..masking import mask
 from ..progress import step
@@ -224,20 +225,31 @@ class ComposeProject:
             self.client.compose.down(volumes=True, remove_orphans=True, quiet=True, timeout=0)
 
     def services(self) -> list[dict[str, str | None]]:
-        with self._explained("docker compose ps"):
-            found = self.client.compose.ps(all=True)
-        return [
-            {
-                "service": (c.config.labels or {}).get("com.docker.compose.service"),
-                "container": c.name,
-                "state": c.state.status,
-            }
-            for c in found
+        """Each container of the stack: its service, name and state. One `docker container ls` on
+        compose's labels: `compose ps` parses the project's files first, and python-on-whales then
+        inspects each container alone (0.36 s for five, against 0.03 s); faults and readiness ask often."""
+        template = "\t".join(f'{{{{.Label "com.docker.compose.{label}"}}}}' for label in ("service", "oneoff")) + "\t{{.Names}}\t{{.State}}"
+        command = [
+            *self.client.client_config.docker_cmd,
+            "container",
+            "ls",
+            "--all",
+            "--filter",
+            f"label=com.docker.compose.project={self.name}",
+            "--format",
+            template,
         ]
+        with self._explained("listing the stack's containers"):
+            listed = str(run(command))
+        rows = sorted(line.split("\t") for line in listed.splitlines() if line.strip())  # by service, as compose ps
+        # compose's own one-off containers (`compose run`) are not services
+        return [{"service": service, "container": name, "state": state} for service, oneoff, name, state in rows if oneoff != "True"]
 
     def execute(self, service: str, command: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+        """`command` in `service`'s running container (`docker exec`: `compose exec` parses the project's files first)."""
+        container = self.container(service)
         with self._explained(f"running {command[0]} in {service}"):
-            return str(self.client.compose.execute(service, list(command), tty=False, envs=dict(env or {})))
+            return str(self.client.container.execute(container, list(command), tty=False, envs=dict(env or {})))
 
     def logs(self, services: Sequence[str] = (), tail: str | None = None) -> str:
         with self._explained("docker compose logs"):
@@ -253,12 +265,14 @@ class ComposeProject:
             self.client.compose.up([service], detach=True, no_build=True, quiet=True, dependencies=False)
 
     def pause(self, service: str) -> None:
+        container = self.container(service)
         with self._explained(f"pausing {service}"):
-            self.client.compose.pause([service])
+            self.client.container.pause(container)
 
     def unpause(self, service: str) -> None:
+        container = self.container(service)
         with self._explained(f"unpausing {service}"):
-            self.client.compose.unpause([service])
+            self.client.container.unpause(container)
 
     def restart(self, service: str) -> None:
         with self._explained(f"restarting {service}"):

@@ -95,6 +95,18 @@ class Faults:
     def _iptables(self, *arguments: str) -> str:
         return self.project.in_network_of(SITE, TOOLS_IMAGE, ["iptables", "-w", *arguments])
 
+    def _our_rules(self) -> list[tuple[str, str]]:
+        """(table, "-A ..." line) of each rule a fault added: every table in one container run
+        (`iptables-save`), not one per table."""
+        saved = self.project.in_network_of(SITE, TOOLS_IMAGE, ["iptables-save"])
+        ours, table = [], ""
+        for line in saved.splitlines():
+            if line.startswith("*"):
+                table = line[1:]
+            elif line.startswith("-A ") and MARK in line:
+                ours.append((table, line))
+        return ours
+
     def _proxy_address(self) -> str:
         return self.project.address(PROXY, self.project.default_network)
 
@@ -133,7 +145,7 @@ class Faults:
         found = [f"{s['service']} is paused" for s in self.project.services() if s["state"] == "paused"]
         try:
             flags = self.project.execute(PROXY, ["ls", FAULTS_DIR]).split()
-            rules = [line for table in ("filter", "nat") for line in self._iptables("-t", table, "-S").splitlines() if MARK in line]
+            rules = [line for _, line in self._our_rules()]
             attached = bool(self.project.aliases(PROXY, self.project.default_network))
         except DockerError as exc:  # a service that is not running: its own problem, not a fault left over
             return [*found, f"could not look for leftover faults: {str(exc).splitlines()[0]}"]
@@ -147,10 +159,8 @@ class Faults:
         for service in (s["service"] for s in self.project.services() if s["state"] == "paused"):
             self.project.unpause(str(service))
         self.project.execute(PROXY, ["sh", "-c", f"rm -f {FAULTS_DIR}/*"])
-        for table in ("filter", "nat"):
-            for line in self._iptables("-t", table, "-S").splitlines():
-                if MARK in line and line.startswith("-A "):
-                    self._iptables("-t", table, "-D", *shlex.split(line)[1:])
+        for table, line in self._our_rules():
+            self._iptables("-t", table, "-D", *shlex.split(line)[1:])
         if not self.project.aliases(PROXY, self.project.default_network):
             self.project.connect(PROXY, self.project.default_network, [PROXY, *self.project.declared_aliases(PROXY)])
         return found

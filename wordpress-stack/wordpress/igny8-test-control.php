@@ -17,6 +17,19 @@ if ( ! defined( 'IGNY8_TEST_CONTROL_TOKEN' ) || '' === IGNY8_TEST_CONTROL_TOKEN 
 	return;
 }
 
+/*
+ * The stack's passwords are hashed at bcrypt's least cost. WordPress 6.8+ hashes with PHP's default,
+ * cost 12 on PHP 8.4: 0.26 s for every login and every user made, of which a run does dozens (the
+ * users of the capability checks, the browser's logins). No site's password is kept: the stack's
+ * own are random and live as long as it does. (Older WordPress hashes with phpass: no filter, no cost.)
+ */
+add_filter(
+	'wp_hash_password_options',
+	static function ( $options ) {
+		return array_merge( (array) $options, array( 'cost' => 4 ) );
+	}
+);
+
 const IGNY8TC_REGISTRY   = 'igny8tc_registry';
 const IGNY8TC_PLUGIN_DIR = 'igny8-wp-plugin';
 
@@ -418,6 +431,8 @@ add_action(
 		require_once ABSPATH . 'wp-admin/includes/plugin.php';
 
 		igny8tc_route( '/state', 'GET', 'igny8tc_state' );
+		/* The plugin's WP-Cron events alone: asked in every settle loop, where /state's plugin scan and counts cost half. */
+		igny8tc_route( '/cron', 'GET', 'igny8tc_cron_view' );
 		igny8tc_route( '/reset', 'POST', 'igny8tc_reset' );
 
 		/* Activate the third-party plugins that are not active (a stack just made or changed): their state, or why WordPress refused one. */
