@@ -23,6 +23,7 @@ import pytest
 from harness import agreement
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.fault_catalogue import CATALOGUE, Fault
+from harness.stack.faults import TOOLS_IMAGE
 
 RECOVERY = 120  # seconds from healing to agreement, WP-Cron's waits made to pass
 RETRY_ROUNDS = 4  # the queue's retries let run (each a settle with its time come) before the daily event
@@ -158,3 +159,19 @@ def test_the_sweeper_reverts_what_a_killed_run_left(igny8_stack, igny8_backend):
     assert faults.leftovers() == []
     assert igny8_backend.health().status_code == 200, "the stack does not answer after the sweeper reverted the faults"
     del entered
+
+
+@pytest.mark.requirement("FAIL-2")
+def test_a_container_run_from_a_stack_image_is_not_taken_for_the_stacks_service(igny8_stack):
+    """The images compose builds carry its project and service labels, and so does every container
+    run from one, as the faults' throwaway iptables containers are: such a container, even with this
+    stack's labels, is not the stack's proxy (a fault's flag once went into one of another lane's)."""
+    project = igny8_stack.project
+    own = project.container("api")
+    labels = {"com.docker.compose.project": project.name, "com.docker.compose.service": "api"}
+    stray = project.client.run(TOOLS_IMAGE, ["sleep", "30"], labels=labels, detach=True, remove=True)
+    try:
+        assert [s["container"] for s in project.services() if s["service"] == "api"] == [own]
+        assert project.execute("api", ["hostname"]).strip() != "", "the proxy's own container answers"
+    finally:
+        stray.kill()
