@@ -325,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("mutants", nargs="*", help="mutant names (default: all; `igny8 mutant` lists them)")
     p.add_argument("--full", action="store_true", help="the whole suite against every mutant (default: on-target tests first; the whole suite for survivors)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="stacks hunting mutants at once (each needs about 1 GiB)")
-    p.add_argument("--cover", action="store_true", help="only the fewest mutants that break every requirement and state the rest do (`./igny8 test`'s)")
+    p.add_argument("--cover", action="store_true", help="only a covering few: every requirement and state the rest break (`./igny8 test`'s)")
     options.add_to_parser(p, "selftest")
     p.set_defaults(func=cmd_selftest)
 

@@ -62,8 +62,8 @@ def load_all(names: Iterable[str] | None = None) -> list[Mutant]:
 
 
 def covering(chosen: Sequence[Mutant]) -> list[Mutant]:
-    """The fewest of `chosen` (greedily) that still break every requirement from each side and every
-    state that `chosen` break: `./igny8 test`'s sample, one bug of each class. Its size grows with the
+    """A few of `chosen` (picked greedily, then none that the others make redundant) that still break
+    every requirement from each side and every state that `chosen` break: `./igny8 test`'s sample, one bug of each class. Its size grows with the
     spec and the states, not with the number of mutants; every mutant runs in `./igny8 selftest`
     (the nightly). In `chosen`'s order, and the same for the same mutants."""
     left = set().union(*(_breaks(m) for m in chosen))

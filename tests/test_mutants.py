@@ -65,7 +65,7 @@ def test_the_covering_sample_breaks_everything_the_whole_set_breaks_with_fewer_m
     assert [m.name for m in sample] == [m.name for m in ALL if m in sample], "the sample keeps the set's order"
 
 
-def test_a_mutant_only_the_covering_sample_lacks_is_one_whose_classes_another_breaks():
+def test_every_mutant_of_the_covering_sample_breaks_something_no_other_picked_one_does():
     """Greedy, but never wasteful: each mutant picked breaks something no other picked one does."""
     sample = mutants.covering(ALL)
     for m in sample:
