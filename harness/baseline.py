@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import spec
+from . import spec, yamlfile
 
 FIELDS = ("reason", "bug", "expires")
 
@@ -50,7 +50,7 @@ class KnownFailure:
 def load(path: Path | str) -> list[KnownFailure]:
     path = Path(path)
     try:
-        entries = yaml.safe_load(path.read_text()) or []
+        entries = yamlfile.read(path) or []
     except (OSError, yaml.YAMLError) as exc:
         raise BaselineError(f"{path}: cannot read the baseline ({exc})") from exc
     if not isinstance(entries, list):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import spec
+from . import spec, yamlfile
 from .stack import backend_image
 from .stack.config import REFERENCE_PLUGIN, ROOT
 
@@ -45,7 +45,7 @@ def load_all(names: Iterable[str] | None = None) -> list[Mutant]:
     found = {}
     for path in sorted(MUTANTS.glob("*/*.yaml")):
         try:
-            doc = yaml.safe_load(path.read_text())
+            doc = yamlfile.read(path)
             mutant = Mutant(path.stem, path.parent.name, doc["description"], doc["kills"], doc["replace"], doc.get("states", []))
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise MutantError(f"{path}: not a mutant (needs description, kills, replace): {exc}") from exc

@@ -15,6 +15,8 @@ import psycopg
 import yaml
 from psycopg.rows import dict_row
 
+from . import yamlfile
+
 PARAMETER = "%(integration_id)s"
 QUERIES = ("integration", "synced_items", "synced_terms", "key_material")
 INTEGRATION_COLUMNS = {"site_id", "status", "is_active", "structure", "last_structure_fetch", "structure_synced_at", "connected_at"}
@@ -36,7 +38,7 @@ class ObserverSpec:
     def load(cls, path: Path | str) -> ObserverSpec:
         path = Path(path)
         try:
-            doc = yaml.safe_load(path.read_text())
+            doc = yamlfile.read(path)
         except (OSError, yaml.YAMLError) as exc:
             raise ObserverError(f"{path}: cannot read the observer ({exc})") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("queries"), dict) or not isinstance(doc.get("reset"), list):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jsonschema import Draft7Validator
 
+from . import yamlfile
+
 if TYPE_CHECKING:
     from .clients.wordpress import WordPressClient
 
@@ -68,7 +70,7 @@ def load(path: str | Path) -> SiteProfile:
     """The profile in `path`, checked and with its `generate` rules expanded; SiteProfileError otherwise."""
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text())
+        doc = yamlfile.read(path)
     except (OSError, yaml.YAMLError) as exc:
         raise SiteProfileError(f"{path}: not a readable YAML site profile: {exc}") from exc
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))

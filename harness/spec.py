@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from . import yamlfile
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -31,7 +31,7 @@ class Requirement:
 @lru_cache(maxsize=1)
 def load(path: Path = SPEC_DIR / "requirements.yaml") -> tuple[dict[str, Requirement], dict[str, str]]:
     """Returns ({id: Requirement}, {area: title}); refuses a malformed file with the entry at fault."""
-    doc = yaml.safe_load(Path(path).read_text())
+    doc = yamlfile.read(Path(path))
     areas, found = doc["areas"], {}
     for entry in doc["requirements"]:
         req = Requirement(**entry)

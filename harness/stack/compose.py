@@ -60,9 +60,10 @@ def owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str, state_dir: Path, placement: Placement) -> Path:
-    """The same stack always gets the same file: compose recreates a service only when what it runs changed."""
-    env = {
+def stack_env(name: str, config: StackConfig, secrets: Secrets, ports: Ports, made_by: str, placement: Placement) -> dict[str, str]:
+    """Every value wordpress-stack/compose.yaml reads. The same stack always gets the same values:
+    compose recreates a service only when what it runs changed."""
+    return {
         "IGNY8_STACK": name,
         "IGNY8_WP_PORT": str(ports.wordpress),
         "IGNY8_API_PORT": str(ports.api),
@@ -96,6 +97,10 @@ def write_env_file(name: str, config: StackConfig, secrets: Secrets, ports: Port
         "IGNY8_API_RATE": str(API_RATE),
         "IGNY8_LOGIN_RATE": str(LOGIN_RATE),
     }
+
+
+def write_env_file(env: dict[str, str], state_dir: Path) -> Path:
+    """The stack's values (stack_env) in a 0600 file, as compose reads them."""
     return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))
 
 

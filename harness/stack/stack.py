@@ -19,8 +19,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..progress import say, step
-from . import base_image, neighbour, placement, tls, wheelhouse
-from .compose import BACKEND_USER, PLUGIN_COPY, WP_ADMIN_USER, Ports, StackFile, owner, services_to_build, stack_files, write_env_file, write_override_file
+from . import base_image, build_stamp, neighbour, placement, tls, wheelhouse
+from .compose import (
+    BACKEND_USER,
+    PLUGIN_COPY,
+    WP_ADMIN_USER,
+    Ports,
+    StackFile,
+    owner,
+    services_to_build,
+    stack_env,
+    stack_files,
+    write_env_file,
+    write_override_file,
+)
 from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, STACK_RATES, Rates, StackConfig, find_cell
 from .engine import ComposeProject, Engine, ensure_engine
 from .faults import Faults
@@ -103,10 +115,15 @@ class Stack:
     @property
     def project(self) -> ComposeProject:
         if self._project is None:
-            env_file = write_env_file(self.name, self.config, self.secrets, self.ports, self.made_by, self.state_dir, self.placement)
+            env_file = write_env_file(self.env, self.state_dir)
             override = write_override_file(self.config, self.state_dir, self.placement)  # the files the containers read
             self._project = Engine(self.secrets.all()).project(self.name, COMPOSE_FILE, env_file, COMPOSE_FILE.parent, [override])
         return self._project
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Every value the compose file reads for this stack (secrets among them)."""
+        return stack_env(self.name, self.config, self.secrets, self.ports, self.made_by, self.placement)
 
     @property
     def faults(self) -> Faults:
@@ -136,8 +153,7 @@ class Stack:
                     made.append(pool.submit(wheelhouse.ensure))
                 for each in made:
                     each.result()
-            with step(f"building images for {self.name} (cached layers make this quick)"):
-                self.project.build(services_to_build(self.config))
+            build_stamp.build(self.project, COMPOSE_FILE, self.env, services_to_build(self.config))
         tls.ensure(self.state_dir / "tls", also_named=[self.placement.reached_at])
         self._copy_plugin()
         with step(f"starting {self.name} and waiting until WordPress and the backend answer"):

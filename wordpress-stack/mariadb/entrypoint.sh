@@ -11,6 +11,5 @@ ALTER USER 'wordpress'@'%' IDENTIFIED BY '$esc';
 GRANT ALL ON wordpress.* TO 'wordpress'@'%';
 SQL
 chown mysql:mysql /run/mysqld/init.sql
-# A test database: speed over durability.
-exec mariadbd --user=mysql --bind-address=0.0.0.0 --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
-  --init-file=/run/mysqld/init.sql
+# Its settings: igny8.cnf.
+exec mariadbd --user=mysql --init-file=/run/mysqld/init.sql

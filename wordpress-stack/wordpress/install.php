@@ -11,12 +11,14 @@ $_SERVER['HTTP_HOST'] = 'localhost';
 require '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
+// mu-plugins may not load while installing: the test control, loaded here before the install, also
+// hashes the admin made by it at the stack's bcrypt cost (0.26 s less of every start on WordPress 6.8+).
+require_once WPMU_PLUGIN_DIR . '/igny8-test-control.php';
 
 if ( ! is_blog_installed() ) {
 	$result = wp_install( getenv( 'WP_TITLE' ) ?: 'IGNY8 test site', getenv( 'WP_ADMIN_USER' ), getenv( 'WP_ADMIN_EMAIL' ) ?: 'admin@example.com', true, '', getenv( 'WP_ADMIN_PASSWORD' ) );
 	echo 'igny8: installed WordPress ' . get_bloginfo( 'version' ) . ' with admin ' . getenv( 'WP_ADMIN_USER' ) . "\n";
 }
-require_once WPMU_PLUGIN_DIR . '/igny8-test-control.php'; // mu-plugins may not load while installing
 if ( function_exists( 'igny8tc_take_snapshot' ) && igny8tc_take_snapshot() ) {
 	echo "igny8: kept a copy of the pristine site\n";
 }
