@@ -1,10 +1,10 @@
 """What `./igny8 test` runs, with one closing line: the harness's and the backend's own tests, with the
 harness's types checked beside them; then two lanes at once. One: the conformance suite against the
-reference on the newest matrix cell, then the reference on the oldest cell on the shop-shaped site
-profile with a third-party-style plugin beside it, then the self-test on the newest cell's stack. The
-other: the suite against a plugin written from spec/ alone, a backend-only run without an observer
-(which must not pass), field reports reproduced from files (a planted bug found, none on the
-reference), the suite against a backend with other table names (through its observer); then a stack
+reference on the newest matrix cell, then the self-test on its stack. The other: a backend-only run
+without an observer (which must not pass), field reports reproduced from files (a planted bug found,
+none on the reference), the suite against another build of both sides (a plugin written from spec/
+alone, and a backend with other table names, through its observer), then the reference on the
+oldest cell on the shop-shaped site profile with a third-party-style plugin beside it; then a stack
 of its own joins the mutant hunt. The hunt is on the covering sample (harness.mutants.covering): one
 mutant of each requirement and state; every mutant runs in `./igny8 selftest`, the nightly's. Last,
 the two reference cells are merged into one report and put to the release gate."""
@@ -62,33 +62,25 @@ def unit(pytest_args: Sequence[str], totals: Totals) -> int:
 
 def conformance(totals: Totals) -> int:
     """Two lanes at once, each on stacks of its own. One suite run keeps about two thirds of the two
-    cores busy (the rest is waiting on HTTP, PHP and the databases), so a second lane fills the gap:
-    the reference's two cells and then the self-test in one; the other builds in the other, whose
-    stack joins the mutant hunt when it is done. Each lane holds two whole-suite runs, about the same
-    length, so both reach the hunt at about the same time."""
+    cores busy (the rest is waiting on HTTP, PHP and the databases), so a second lane fills the gap.
+    The reference lane's one suite run is the baseline the hunt needs, so the hunt starts after it,
+    on one stack, while the other lane runs its two (another build, the oldest cell); a second stack
+    joins the hunt when that lane is done."""
     other_builds_done = threading.Event()
     newest, oldest = MATRICES["edges"][-1], MATRICES["edges"][0]
     cells = {cell.name: new_run_dir(f"reference-{cell.name}") for cell in (newest, oldest)}
     with ThreadPoolExecutor(2) as lanes:
-        other = lanes.submit(_other_builds_lane, totals)
+        other = lanes.submit(_other_builds_lane, totals, oldest, cells[oldest.name])
         other.add_done_callback(lambda _: other_builds_done.set())  # also when it fails: never a deadlock
-        reference = lanes.submit(_reference_lane, totals, newest, cells[newest.name], oldest, cells[oldest.name], other_builds_done.wait)
+        reference = lanes.submit(_reference_lane, totals, newest, cells[newest.name], other_builds_done.wait)
         status = reference.result() | other.result()
     return status | _gate_edges(totals, list(cells.values()))
 
 
-def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, oldest: Cell, oldest_run: Path, room_for_more: Callable[[], object]) -> int:
+def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, room_for_more: Callable[[], object]) -> int:
     with running_stack(Wanted(wordpress=cell.wordpress, php=cell.php)) as stack:
         reference = RunOptions({"stack": stack.name, "plugin": str(REFERENCE_PLUGIN), "backend_image": REFERENCE_BACKEND_IMAGE})
         status = _suite(totals, f"the conformance suite against the reference on {cell.name} (scenarios/)", reference_run, reference)
-        # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case
-        # and other scripts), with a third-party plugin's late types, public status and markup labels
-        # beside it; on a stack of its own, while this lane's stays for the hunt (idle, it costs memory only).
-        oldest_options = RunOptions(
-            {"wp": oldest.wordpress, "php": oldest.php, "site": str(SHOP_SITE), "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True}
-        )
-        site = f"{SHOP_SITE.relative_to(ROOT)} with {EXAMPLE_SITE_PLUGIN.name}"
-        status |= _suite(totals, f"the conformance suite against the reference on {oldest.name}, the oldest cell, on {site}", oldest_run, oldest_options)
         sample = [m.name for m in mutants.covering(mutants.load_all())]
         section(f"the self-test: the suite against {len(sample)} mutants, one of each requirement and state (reference/mutants/)")
         hunted = selftest(
@@ -97,18 +89,28 @@ def _reference_lane(totals: Totals, cell: Cell, reference_run: Path, oldest: Cel
         return status | hunted
 
 
-def _other_builds_lane(totals: Totals) -> int:
+def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
     with running_stack() as stack:
-        on_stack = RunOptions({"stack": stack.name, "no_allure_html": True})
-        title = f"the conformance suite against a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
-        status = _suite(totals, title, new_run_dir("alt-plugin"), on_stack.replace(plugin=str(ALT_PLUGIN)))
-        status |= _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
+        status = _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
         status |= _field_reports(stack.name, totals)
-    # Other table names are another database layout: a backend of its own, on a stack of its own.
-    image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
-    renamed = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
-    title = f"the conformance suite against a backend with other table names ({image}, observed through {observer.name})"
-    return status | _suite(totals, title, new_run_dir("renamed-tables"), renamed)
+        # Another vendor's build of both sides at once: whatever the suite took from the reference's
+        # plugin or from its table names fails here. The backend is swapped in on this stack.
+        image, observer = backend_image.variant(backend_image.RENAMED_TABLES)
+        other_build = RunOptions(
+            {"stack": stack.name, "plugin": str(ALT_PLUGIN), "backend_image": image, "backend_observer": str(observer), "no_allure_html": True}
+        )
+        title = (
+            f"the conformance suite against another build: a plugin written from spec/ alone ({ALT_PLUGIN.relative_to(ROOT)})"
+            f" and a backend with other table names ({image}, observed through {observer.name})"
+        )
+        status |= _suite(totals, title, new_run_dir("other-build"), other_build)
+    # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case
+    # and other scripts), with a third-party plugin's late types, public status and markup labels beside it.
+    oldest_options = RunOptions(
+        {"wp": oldest.wordpress, "php": oldest.php, "site": str(SHOP_SITE), "with_plugin": (str(EXAMPLE_SITE_PLUGIN),), "no_allure_html": True}
+    )
+    site = f"{SHOP_SITE.relative_to(ROOT)} with {EXAMPLE_SITE_PLUGIN.name}"
+    return status | _suite(totals, f"the conformance suite against the reference on {oldest.name}, the oldest cell, on {site}", oldest_run, oldest_options)
 
 
 def _suite(totals: Totals, title: str, run_dir: Path, options: RunOptions) -> int:
