@@ -14,19 +14,24 @@ from playwright.sync_api import Page, Response
 from . import accessible
 from .http import RecordingSession
 
+# How Playwright reports a navigation Chromium dropped or restarted (see goto).
+DROPPED_NAVIGATION = ("ERR_NETWORK_CHANGED", "chrome-error://chromewebdata/", "is interrupted by another navigation to")
+
 
 def goto(page: Page, url: str) -> Response | None:
-    """page.goto, tried again (at most three times) only when Chromium dropped the navigation with
-    net::ERR_NETWORK_CHANGED, or put its own network error page in its place (the same drop, as
-    Playwright reports it when the error page commits first): Chromium aborts navigations under way
-    when an address appears on the host, as when another run or lane creates its stack's network.
-    A GET tried again asks nothing twice, and an error that stays is raised the third time; any
-    other error is the test's to see."""
+    """page.goto, tried again (at most three times) only when Chromium dropped the navigation:
+    net::ERR_NETWORK_CHANGED; its own network error page put in its place (the same drop, as
+    Playwright reports it when the error page commits first); or the navigation restarted at its
+    redirect's target, which Playwright reports as "interrupted by another navigation" (seen on the
+    tab's redirect to its login form). Chromium aborts navigations under way when an address appears
+    on the host, as when another run or lane creates or recreates its stack's containers. A GET tried
+    again asks nothing twice, and an error that stays is raised the third time; any other error is
+    the test's to see."""
     for attempt in range(3):
         try:
             return page.goto(url)
         except PlaywrightError as error:
-            dropped = "ERR_NETWORK_CHANGED" in str(error) or "chrome-error://chromewebdata/" in str(error)
+            dropped = any(sign in str(error) for sign in DROPPED_NAVIGATION)
             if not dropped or attempt == 2:
                 raise
     raise AssertionError("unreachable")

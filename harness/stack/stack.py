@@ -186,7 +186,8 @@ class Stack:
             self.config.extra_plugins = tuple(extra_plugins)
         self._save()
         if image_changed or extras_changed:
-            self.project.up(files=self._files_to_copy())  # recreates what changed: the backend, or WordPress with other plugins
+            changed = [service for service, change in (("backend", image_changed), ("wordpress", extras_changed)) if change]
+            self.project.up(files=self._files_to_copy(), replacing=changed)  # the backend another image, WordPress other plugins
             self.wait_ready()
 
     def _files_to_copy(self) -> list[StackFile]:
