@@ -15,12 +15,15 @@ import sys
 import time
 from pathlib import Path
 
+from machine_cpu import busy_and_idle_seconds, floor_line
+
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 6 * 60
 SECTION = re.compile(r"^== (\d\d:\d\d:\d\d) (.*)")  # harness.testplan.section's line
 
 
 def main() -> int:
+    busy_before, idle_before = busy_and_idle_seconds()
     started = time.perf_counter()
     sections: list[tuple[float, str]] = []
     with subprocess.Popen([str(ROOT / "igny8"), "test"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
@@ -32,12 +35,15 @@ def main() -> int:
                 print(line, end="", flush=True)
         status = run.wait()
     seconds = time.perf_counter() - started
+    busy_after, idle_after = busy_and_idle_seconds()
+    busy, idle = busy_after - busy_before, idle_after - idle_before
     print("\nwhen each section began (seconds after the start):")
     for at, title in sections:
         print(f"  {at:7.0f}  {title}")
     print(f"\n{'what':55} {'seconds':>8} {'goal':>7}")
     verdict = "meets" if seconds <= GOAL_SECONDS else "MISSES"
     print(f"{'./igny8 test (images cached), exit ' + str(status):55} {seconds:8.0f} {'≤ ' + str(GOAL_SECONDS):>7}  {verdict}")
+    print(floor_line(busy, idle))
     return status
 
 

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+from machine_cpu import busy_and_idle_seconds, floor_line
+
 from harness.session import stack_context
 from harness.stack import base_image, wheelhouse
 from harness.stack.config import ROOT
@@ -77,6 +79,7 @@ def main():
             quick_syncs.append(pytest_seconds("scenarios/test_quick_sync.py", stack.name))
         finally:
             downs.append(timed(stack.down))
+    suite_cpu = None  # (busy, idle) core-seconds while the suite ran
     stack = Stack.create()
     try:
         ups.append(timed(stack.up))
@@ -84,7 +87,10 @@ def main():
         figures[f"warm up (images cached; p50 of {args.repeat})"] = (statistics.median(ups), 3)
         figures[f"QUICK-SYNC-TEST, first run after up (p50 of {args.repeat})"] = (statistics.median(quick_syncs), 5)
         if args.suite:
+            busy_before, idle_before = busy_and_idle_seconds()
             figures["the whole suite on a running stack"] = (pytest_seconds("scenarios", stack.name), 30)
+            busy_after, idle_after = busy_and_idle_seconds()
+            suite_cpu = (busy_after - busy_before, idle_after - idle_before)
         ctx = stack_context(stack)
         assert ctx.wp and ctx.observer
         wp, observer, tenant = ctx.wp, ctx.observer, ctx.backend.integration_id
@@ -98,6 +104,8 @@ def main():
     print(f"\n{'what':55} {'seconds':>8} {'goal':>7}")
     for name, (seconds, goal) in figures.items():
         print(f"{name:55} {seconds:8.2f} {('≤ ' + str(goal)) if goal else '':>7}  {'' if goal is None else 'meets' if seconds <= goal else 'MISSES'}")
+    if suite_cpu:
+        print("the whole suite's " + floor_line(*suite_cpu, width=37))
     print("\nimages:")
     for tag, size in sorted(Engine().images("igny8/")):
         print(f"  {tag:32} {size / 1e6:7.0f} MB")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import allure
 
+from .clients.http import Exchange
 from .masking import mask
 
 
@@ -51,12 +52,12 @@ class Evidence:
         allure.attach(data, name=name, attachment_type=allure.attachment_type.PNG)
         self._keep(name, "png", data, binary=True)
 
-    def http(self, name: str, exchanges: list[dict[str, Any]], keep: int = 12) -> None:
+    def http(self, name: str, exchanges: Sequence[Exchange], keep: int = 12) -> None:
         """The last `keep` exchanges: a property test makes hundreds, and the end is where it failed."""
         if len(exchanges) > keep:
             self.text(f"{name}: {len(exchanges) - keep} earlier exchanges left out", f"{len(exchanges)} exchanges; the last {keep} follow.")
             exchanges = exchanges[-keep:]
-        for i, exchange in enumerate(exchanges):
+        for i, exchange in enumerate(e.rendered() for e in exchanges):
             self.text(
                 f"{name} {i + 1}: {exchange['request'].splitlines()[0][:80]}",
                 f"{exchange['request']}\n\n--- {exchange['seconds']}s ---\n\n{exchange['response']}",

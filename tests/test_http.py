@@ -75,3 +75,12 @@ def test_a_refused_connection_is_not_sent_again() -> None:
     unused.close()
     with pytest.raises(requests.ConnectionError):
         RecordingSession(timeout=5).get(f"http://127.0.0.1:{port}/")
+
+
+def test_an_exchange_is_rendered_with_its_sessions_secrets_masked(closes_on_reuse: tuple[str, list[int]]) -> None:
+    url, _ = closes_on_reuse
+    session = RecordingSession(secrets=["s3cret-value"], timeout=5)
+    session.get(url + "?key=s3cret-value", headers={"X-Key": "s3cret-value"})
+    rendered = session.take_exchanges()[0].rendered()
+    assert "s3cret-value" not in rendered["request"] + rendered["response"]
+    assert rendered["request"].startswith("GET ") and rendered["response"].startswith("200 OK") and session.exchanges == []

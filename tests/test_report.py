@@ -1,13 +1,23 @@
 """Evidence is kept on disk and masked; the HTML inlines it for failures and links it for passes."""
 
+import requests
+
 from harness import results
+from harness.clients.http import Exchange
 from harness.evidence import Evidence
 from harness.options import RunOptions
 from harness.outputs import report_html, results_json
 
 
 def _exchange(n):
-    return {"request": f"POST /x/{n}\nAuthorization: Bearer …(masked)", "response": "200 OK", "seconds": 0.01}
+    """An exchange as RecordingSession keeps it: the secret in the header, the body and the answer."""
+    response = requests.Response()
+    response.status_code, response.reason = 200, "OK"
+    response._content = b'{"echo": "s3cret-value"}'
+    response.request = requests.Request(
+        "POST", f"http://wp.test/x/{n}", headers={"Authorization": "Bearer s3cret-value"}, json={"key": "s3cret-value"}
+    ).prepare()
+    return Exchange(response, 0.01, ("s3cret-value",))
 
 
 def test_evidence_keeps_the_last_exchanges_on_disk_with_secrets_masked(tmp_path):
@@ -18,7 +28,9 @@ def test_evidence_keeps_the_last_exchanges_on_disk_with_secrets_masked(tmp_path)
     assert all("text" not in e and e["path"] for e in evidence.items)
     assert "s3cret-value" not in (tmp_path / "ev").joinpath(evidence.items[0]["path"]).read_text()
     assert evidence.items[1]["name"] == "HTTP: 18 earlier exchanges left out"
-    assert "/x/29" in open(evidence.items[-1]["path"]).read()
+    last = open(evidence.items[-1]["path"]).read()
+    assert "/x/29" in last and "Bearer …(masked)" in last and '"echo"' in last
+    assert not any("s3cret-value" in open(e["path"]).read() for e in evidence.items)
 
 
 def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):

@@ -6,6 +6,7 @@ import http.client
 import json
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -18,6 +19,27 @@ from ..masking import mask
 SAFE_TO_SEND_AGAIN = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, rendered (JSON indented, secrets masked) only when a report keeps
+    it: a property test makes hundreds, and its evidence keeps the last few (harness.evidence).
+    Rendering each as it happened was a tenth of the harness's own CPU in a suite run."""
+
+    response: requests.Response
+    seconds: float
+    secrets: tuple[str, ...]
+
+    def rendered(self) -> dict[str, Any]:
+        request = self.response.request
+        body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else (request.body or "")
+        response = self.response
+        return {
+            "request": mask(f"{request.method} {request.url}\n{_headers(request.headers)}\n\n{_pretty(body)}", self.secrets),
+            "response": mask(f"{response.status_code} {response.reason}\n{_headers(response.headers)}\n\n{_pretty(response.text)}", self.secrets),
+            "seconds": round(self.seconds, 4),
+        }
+
+
 class RecordingSession(requests.Session):
     """A requests.Session that keeps a masked transcript of its exchanges."""
 
@@ -25,7 +47,7 @@ class RecordingSession(requests.Session):
         super().__init__()
         self.secrets = [s for s in secrets if s]
         self.timeout = timeout
-        self.exchanges: list[dict[str, Any]] = []
+        self.exchanges: list[Exchange] = []
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
@@ -40,19 +62,10 @@ class RecordingSession(requests.Session):
                 raise
             start = time.monotonic()
             response = super().request(method, url, *args, **kwargs)
-        self.exchanges.append(self._record(response, time.monotonic() - start))
+        self.exchanges.append(Exchange(response, time.monotonic() - start, tuple(self.secrets)))
         return response
 
-    def _record(self, response: requests.Response, seconds: float) -> dict[str, Any]:
-        request = response.request
-        body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else (request.body or "")
-        return {
-            "request": mask(f"{request.method} {request.url}\n{_headers(request.headers)}\n\n{_pretty(body)}", self.secrets),
-            "response": mask(f"{response.status_code} {response.reason}\n{_headers(response.headers)}\n\n{_pretty(response.text)}", self.secrets),
-            "seconds": round(seconds, 4),
-        }
-
-    def take_exchanges(self) -> list[dict[str, Any]]:
+    def take_exchanges(self) -> list[Exchange]:
         taken, self.exchanges = self.exchanges, []
         return taken
 
