@@ -41,7 +41,7 @@ class Exchange:
 
 
 class RecordingSession(requests.Session):
-    """A requests.Session that keeps a masked transcript of its exchanges."""
+    """A requests.Session that keeps its exchanges, each masked with its secrets when rendered."""
 
     def __init__(self, secrets: Iterable[str] = (), timeout: float = 30) -> None:
         super().__init__()
