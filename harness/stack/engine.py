@@ -215,7 +215,7 @@ class ComposeProject:
         each swap. When they are ready is for the caller to tell (harness.stack.readiness): the
         stack runs no health checks."""
         named = list(services) if services else None
-        running = {s["service"]: s["container"] for s in self.services()}
+        running = {s["service"]: s["container"] for s in self.services()} if replacing else {}
         for service in replacing:
             if running.get(service):
                 with self._explained(f"removing {service} to make it again"):
