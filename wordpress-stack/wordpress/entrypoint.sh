@@ -10,8 +10,9 @@ if [ -f /run/igny8-tls/ca.pem ]; then
   ln -sf /run/igny8-tls/ca.pem "/etc/ssl/certs/$(openssl x509 -hash -noout -in /run/igny8-tls/ca.pem).0"
 fi
 
+# --skip-ssl: the stack's MariaDB serves no TLS (mariadb/igny8.cnf), and MariaDB 11's client asks for it by default.
 i=0
-until mariadb-admin ping -h "${WP_DB_HOST:-mariadb}" -u "${WP_DB_USER:-wordpress}" -p"$WP_DB_PASSWORD" --silent >/dev/null 2>&1; do
+until mariadb-admin ping --skip-ssl -h "${WP_DB_HOST:-mariadb}" -u "${WP_DB_USER:-wordpress}" -p"$WP_DB_PASSWORD" --silent >/dev/null 2>&1; do
   i=$((i + 1)); [ "$i" -lt 600 ] || { echo "igny8: MariaDB did not answer within 60 s" >&2; exit 1; }
   sleep 0.1
 done
