@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, Phase, settings
-
 
 @dataclass(frozen=True)
 class Profile:
@@ -29,6 +27,10 @@ _current = [PROFILES[DEFAULT_PROFILE]]
 
 
 def use(name: str) -> None:
+    # Imported here: the command line reads PROFILES, and Hypothesis must not be imported before
+    # pytest, which rewrites its asserts (harness.warm).
+    from hypothesis import HealthCheck, Phase, settings
+
     if name not in PROFILES:
         raise ValueError(f"unknown profile {name!r}; choose {', '.join(PROFILES)}")
     profile = _current[0] = PROFILES[name]

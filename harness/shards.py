@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import cast
 
 import pytest
-from pytest_split.algorithms import LeastDurationAlgorithm
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,10 @@ def split(nodeids: Sequence[str], count: int, durations: Mapping[str, float]) ->
     # The algorithm reads only .nodeid and str() of its items; it orders them itself (by name, then
     # weight), so the split does not depend on the order the modules are given in.
     units = cast(list[pytest.Item], [_Module(module) for module in weights])
+    # Imported here: the command line imports this module, and pytest-split is a plugin, which pytest
+    # must import itself to rewrite (harness.warm).
+    from pytest_split.algorithms import LeastDurationAlgorithm
+
     groups = LeastDurationAlgorithm()(count, units, weights)
     shard_of = {unit.nodeid: number for number, group in enumerate(groups) for unit in group.selected}
     return [[n for n in nodeids if shard_of[module_of(n)] == number] for number in range(count)]
