@@ -24,7 +24,23 @@ from multiprocessing.context import ForkServerContext, ForkServerProcess
 from pathlib import Path
 
 # Imported once, by the fork server. Not Hypothesis, and no plugin's own module (see above).
-IMPORTED_AHEAD = ("pytest", "python_on_whales", "playwright.sync_api", "requests", "jsonschema", "bs4", "allure_commons", "jinja2", "yaml", "execnet", "django")
+IMPORTED_AHEAD = (
+    "pytest",
+    "python_on_whales",
+    "playwright.sync_api",
+    "requests",
+    "psycopg",
+    "trustme",
+    "jsonschema",
+    "bs4",
+    "bs4.builder",
+    "soupsieve.css_parser",
+    "allure_commons",
+    "jinja2",
+    "yaml",
+    "execnet",
+    "django",
+)
 
 
 # The harness itself is imported ahead of pytest in a run: this module, and the command line, which
