@@ -12,8 +12,8 @@ fi
 
 # --skip-ssl: the stack's MariaDB serves no TLS (mariadb/igny8.cnf), and MariaDB 11's client asks for it by default.
 i=0
-until mariadb-admin ping --skip-ssl -h "${WP_DB_HOST:-mariadb}" -u "${WP_DB_USER:-wordpress}" -p"$WP_DB_PASSWORD" --silent >/dev/null 2>&1; do
-  i=$((i + 1)); [ "$i" -lt 600 ] || { echo "igny8: MariaDB did not answer within 60 s" >&2; exit 1; }
+until answer=$(mariadb-admin ping --skip-ssl -h "${WP_DB_HOST:-mariadb}" -u "${WP_DB_USER:-wordpress}" -p"$WP_DB_PASSWORD" --silent 2>&1); do
+  i=$((i + 1)); [ "$i" -lt 600 ] || { echo "igny8: MariaDB did not answer within 60 s; its last answer: $answer" >&2; exit 1; }
   sleep 0.1
 done
 
