@@ -15,6 +15,7 @@ Hypothesis (harness.profiles): each run imports both before pytest starts.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -74,6 +75,9 @@ def exit_status(process: ForkServerProcess) -> int:
 
 
 def _pytest_main(args: list[str], cwd: str, env: dict[str, str], log: str) -> None:
+    # What the fork server imported is never garbage: set apart, the collector skips it. pytest's
+    # own full collection at the end took 0.13 s over it, twice a run.
+    gc.freeze()
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
