@@ -16,24 +16,26 @@ from .http import RecordingSession
 
 # How Playwright reports a navigation Chromium dropped or restarted (see goto).
 DROPPED_NAVIGATION = ("ERR_NETWORK_CHANGED", "chrome-error://chromewebdata/", "is interrupted by another navigation to")
+NAVIGATION_RETRY_SECONDS = (0.5, 1.0, 1.5, 2.0)  # the waits before each try after the first (see goto)
 
 
 def goto(page: Page, url: str) -> Response | None:
-    """page.goto, tried again (at most three times) only when Chromium dropped the navigation:
-    net::ERR_NETWORK_CHANGED; its own network error page put in its place (the same drop, as
-    Playwright reports it when the error page commits first); or the navigation restarted at its
-    redirect's target, which Playwright reports as "interrupted by another navigation" (seen on the
-    tab's redirect to its login form). Chromium aborts navigations under way when an address appears
-    on the host, as when another run or lane creates or recreates its stack's containers. A GET tried
-    again asks nothing twice, and an error that stays is raised the third time; any other error is
-    the test's to see."""
-    for attempt in range(3):
+    """page.goto, tried again only when Chromium dropped the navigation: net::ERR_NETWORK_CHANGED;
+    its own network error page put in its place (the same drop, as Playwright reports it when the
+    error page commits first); or the navigation restarted at its redirect's target, which Playwright
+    reports as "interrupted by another navigation" (seen on the tab's redirect to its login form).
+    Chromium aborts navigations under way when an address appears on the host, as when another run
+    or lane creates or recreates its stack's containers: a stack's start adds several, over a second
+    or two, and three tries in a row were all dropped in one CI run. So each try waits a little longer
+    than the last (NAVIGATION_RETRY_SECONDS), about 5 s in all. A GET tried again asks nothing twice,
+    and an error that stays is raised at the last try; any other error is the test's to see."""
+    for wait in (*NAVIGATION_RETRY_SECONDS, None):
         try:
             return page.goto(url)
         except PlaywrightError as error:
-            dropped = any(sign in str(error) for sign in DROPPED_NAVIGATION)
-            if not dropped or attempt == 2:
+            if wait is None or not any(sign in str(error) for sign in DROPPED_NAVIGATION):
                 raise
+            page.wait_for_timeout(wait * 1000)
     raise AssertionError("unreachable")
 
 
