@@ -1,7 +1,7 @@
 """pytest in a warm interpreter: a process forked from one that has already imported the libraries
 every run imports, instead of a new Python that imports them all again (issue #14).
 
-`./igny8 test` starts about eighty pytest runs side by side with its stacks (each lane's suites, and
+`./igny8 test` starts about seventy pytest runs side by side with its stacks (each lane's suites, and
 every mutant of the hunt). A new interpreter spent about 2.5 s of a 2-core machine's CPU on imports
 (Docker's client and its pydantic models, Playwright, pytest) before its first test. The standard
 library's fork server imports them once, and each run is forked from it: about 1 s.
