@@ -13,9 +13,16 @@ def busy_and_idle_seconds() -> tuple[float, float]:
     return (user + nice + system + irq + softirq + steal) / tick, (idle + iowait) / tick
 
 
+CORES = os.cpu_count() or 1
+
+
+def floor_seconds(busy: float) -> float:
+    """The wall time work that kept `busy` core-seconds busy needs at the least here: spread over
+    every core, with no waiting at all."""
+    return busy / CORES
+
+
 def floor_line(busy: float, idle: float, width: int = 55) -> str:
-    """One table row: the core-seconds the work kept busy, and the wall time that work needs at the
-    least, spread over every core with no waiting at all."""
-    cores = os.cpu_count() or 1
-    what = f"CPU it kept busy: {busy:.0f} core-s ({busy / max(busy + idle, 1e-9):.0%} of {cores} cores)"
-    return f"{what:{width}} {busy / cores:8.0f}  its floor on {cores} cores"
+    """One table row: the core-seconds the work kept busy, and its floor."""
+    what = f"CPU it kept busy: {busy:.0f} core-s ({busy / max(busy + idle, 1e-9):.0%} of {CORES} cores)"
+    return f"{what:{width}} {floor_seconds(busy):8.0f}  its floor on {CORES} cores"

@@ -19,9 +19,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from machine_cpu import busy_and_idle_seconds
+from machine_cpu import busy_and_idle_seconds, floor_seconds
 
 from harness.session import stack_context
 from harness.stack import base_image, wheelhouse
@@ -31,7 +33,7 @@ from harness.stack.stack import Stack
 
 # As ./igny8 runs pytest: with bytecode caches (the machine may set PYTHONDONTWRITEBYTECODE).
 PYTEST_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-CORES = os.cpu_count() or 1
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,31 +52,34 @@ class Figure:
 
     def row(self, name: str) -> str:
         goal = f"≤ {self.goal:g}" if self.goal else ""
-        floor = f"{self.busy / CORES:6.2f}" if self.busy is not None else ""
+        floor = f"{floor_seconds(self.busy):6.2f}" if self.busy is not None else ""
         verdict = "" if self.goal is None else "meets" if self.seconds <= self.goal else "MISSES"
         return f"{name:55} {self.seconds:8.2f} {goal:>7} {floor:>6}  {verdict}"
 
 
-def timed(action) -> Figure:
-    """`action`'s wall time and the machine's busy core-seconds while it ran."""
+def measured(action: Callable[[], T]) -> tuple[T, Figure]:
+    """`action`'s result, and its wall time with the machine's busy core-seconds while it ran."""
     busy_before, _ = busy_and_idle_seconds()
     start = time.perf_counter()
-    action()
+    result = action()
     seconds = time.perf_counter() - start
-    return Figure(seconds, None, busy_and_idle_seconds()[0] - busy_before)
+    return result, Figure(seconds, None, busy_and_idle_seconds()[0] - busy_before)
 
 
-def pytest_run(tests, stack_name) -> Figure:
+def timed(action: Callable[[], object]) -> Figure:
+    return measured(action)[1]
+
+
+def pytest_run(tests: str, stack_name: str) -> Figure:
     """One pytest process over `tests` on the stack, as `igny8 run --stack` would run it."""
     command = [sys.executable, "-m", "pytest", "-q", tests, f"--igny8-stack={stack_name}", "-p", "no:cacheprovider"]
-    ran: list[subprocess.CompletedProcess] = []
-    figure = timed(lambda: ran.append(subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=PYTEST_ENV)))
-    if ran[0].returncode:
-        print(ran[0].stdout[-2000:])
+    status, figure = measured(lambda: subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=PYTEST_ENV))
+    if status.returncode:
+        print(status.stdout[-2000:])
     return figure
 
 
-def forget_images():
+def forget_images() -> None:
     engine = Engine()
     for tag, _ in sorted(engine.images("igny8/"), key=lambda t: t[0].startswith("igny8/debian")):  # children before the base they are built on
         engine.remove_image(tag)
@@ -83,7 +88,7 @@ def forget_images():
     shutil.rmtree(wheelhouse.WHEELHOUSE, ignore_errors=True)
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--resets", type=int, default=20)
@@ -117,7 +122,12 @@ def main():
         ctx = stack_context(stack)
         assert ctx.wp and ctx.observer
         wp, observer, tenant = ctx.wp, ctx.observer, ctx.backend.integration_id
-        resets = [timed(lambda: (wp.reset(), observer.reset(tenant))) for _ in range(args.resets)]
+
+        def reset() -> None:
+            wp.reset()
+            observer.reset(tenant)
+
+        resets = [timed(reset) for _ in range(args.resets)]
         figures[f"reset site + backend (p50 of {args.resets})"] = Figure.median(resets, 1)
         downs.append(timed(stack.down))
         figures[f"down (p50 of {args.repeat})"] = Figure.median(downs, None)
