@@ -22,8 +22,8 @@ from pathlib import Path
 import psycopg
 import requests
 
-from harness import devdb
-from harness.structures import large_structure, timestamp
+from harness.generate.structures import large_structure, timestamp
+from harness.selftest import devdb
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "reference" / "backend"

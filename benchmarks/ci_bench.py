@@ -19,7 +19,7 @@ from machine_cpu import busy_and_idle_seconds, floor_line
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 6 * 60
-SECTION = re.compile(r"^== (\d\d:\d\d:\d\d) (.*)")  # harness.testplan.section's line
+SECTION = re.compile(r"^== (\d\d:\d\d:\d\d) (.*)")  # harness.selftest.testplan.section's line
 
 
 def main() -> int:

@@ -14,8 +14,9 @@ import time
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from harness import checks, strategies
-from harness.session import stack_context
+from harness.generate import strategies
+from harness.judge import by_name
+from harness.judge.session import stack_context
 from harness.stack.stack import running_stack
 
 
@@ -54,13 +55,13 @@ def main():
         ctx.wp.reset()
         connect_afresh(ctx, stack)
         rows = [
-            measure("API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: checks.get("api-valid").run(ctx, p), args.examples),
-            measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: checks.get("api-invalid").run(ctx, c), args.examples),
+            measure("API: valid payload accepted, read back", strategies.valid_payloads(), lambda p: by_name.get("api-valid").run(ctx, p), args.examples),
+            measure("API: invalid payload refused", strategies.invalid_payloads(), lambda c: by_name.get("api-invalid").run(ctx, c), args.examples),
         ]
         # The API payloads above are timed after whatever was stored, possibly later than now: the
         # plugin's syncs would be refused as older (STORE-2). Start WordPress's from nothing stored.
         connect_afresh(ctx, stack)
-        rows.append(measure("WordPress: site synced end to end", strategies.sites(), lambda s: checks.get("wp-sync").run(ctx, s), max(10, args.examples // 4)))
+        rows.append(measure("WordPress: site synced end to end", strategies.sites(), lambda s: by_name.get("wp-sync").run(ctx, s), max(10, args.examples // 4)))
 
     print(f"\n{'property':42} {'examples':>8} {'seconds':>8} {'ex/s':>6} {'in check':>9}  goal   limited by")
     for r in rows:

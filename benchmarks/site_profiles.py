@@ -11,8 +11,8 @@ stack is left on an empty site. Goal (issue #10): the large profile builds in un
 import argparse
 import time
 
-from harness import sites
 from harness.clients.wordpress import WordPressClient
+from harness.generate import sites
 from harness.stack.stack import running_stack
 
 BUILD_GOAL = {"large": 60.0}  # seconds; the others are small enough to need none

@@ -25,10 +25,10 @@ from typing import TypeVar
 
 from machine_cpu import busy_and_idle_seconds, floor_seconds
 
-from harness.session import stack_context
-from harness.stack import base_image, wheelhouse
+from harness.judge.session import stack_context
 from harness.stack.config import ROOT
 from harness.stack.engine import Engine, ensure_engine
+from harness.stack.images import base_image, wheelhouse
 from harness.stack.stack import Stack
 
 # As ./igny8 runs pytest: with bytecode caches (the machine may set PYTHONDONTWRITEBYTECODE).

@@ -1,5 +1,5 @@
 """igny8: the harness's command line. Each subcommand is a small function; argparse wires them.
-The options shared with the conformance run come from harness.options (one table)."""
+The options shared with the conformance run come from harness.runs.options (one table)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, options, sites, spec
-from .options import RunOptions
-
-ROOT = Path(__file__).resolve().parent.parent
+from harness import __version__
+from harness.generate import sites
+from harness.runs import options
+from harness.runs.options import RunOptions
+from harness.spec import spec
 
 
 def positive_int(text: str) -> int:
@@ -22,7 +23,7 @@ def positive_int(text: str) -> int:
 
 
 def _stack_name(text: str) -> str:
-    from .stack.stack import check_name
+    from harness.stack.stack import check_name
 
     try:
         return check_name(text)
@@ -41,10 +42,10 @@ def cmd_spec(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    """The tests (harness.testplan), ending with one total line."""
-    from . import testplan
-    from .stack.engine import ensure_engine
-    from .totals import Totals
+    """The tests (harness.selftest.testplan), ending with one total line."""
+    from harness.selftest import testplan
+    from harness.selftest.totals import Totals
+    from harness.stack.engine import ensure_engine
 
     totals = Totals()
     status = testplan.unit(args.pytest_args, totals)
@@ -57,14 +58,14 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The conformance suite, writing every output (harness.outputs) into reports/<run-id>/; with
-    --matrix, once per cell and merged (harness.matrix)."""
+    --matrix, once per cell and merged (harness.launch.matrix)."""
     run = RunOptions.from_args(args)
     if run["matrix"]:
         clash = [o.cli_flag for o in options.OPTIONS if o.name in ("stack", "wp", "php") and run[o.name]]
         if clash:
             raise SystemExit(f"igny8 run: --matrix chooses each cell's stack, WordPress and PHP itself; drop {', '.join(clash)}")
-        from .matrix import run_matrix
-        from .stack.engine import ensure_engine
+        from harness.launch.matrix import run_matrix
+        from harness.stack.engine import ensure_engine
 
         ensure_engine()
         status, merged = run_matrix(run["matrix"], run, args.pytest_args)
@@ -75,9 +76,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Callable[[Path], None] | None = None) -> int:
     """A run in a new reports/<run-id>/, and where each of its outputs went."""
-    from .outputs import written
-    from .runner import new_run_dir, run_suite
-    from .stack.engine import ensure_engine
+    from harness.launch.runner import new_run_dir, run_suite
+    from harness.outputs import written
+    from harness.stack.engine import ensure_engine
 
     ensure_engine()
     run_dir = new_run_dir()
@@ -91,9 +92,9 @@ def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Calla
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
-    from . import mutants
-    from .selftest import selftest
-    from .stack.engine import ensure_engine
+    from harness.selftest import mutants
+    from harness.selftest.selftest import selftest
+    from harness.stack.engine import ensure_engine
 
     names = [m.name for m in mutants.covering(mutants.load_all(args.mutants or None))] if args.cover else args.mutants or None
     ensure_engine()
@@ -101,7 +102,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 
 
 def cmd_mutant(args: argparse.Namespace) -> int:
-    from . import mutants
+    from harness.selftest import mutants
 
     if not args.name:
         for m in mutants.load_all():
@@ -118,9 +119,9 @@ def cmd_mutant(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from .clients.wordpress import WordPressClient
-    from .session import plugin_manifest
-    from .stack.stack import Stack, Wanted, running_stack
+    from harness.clients.wordpress import WordPressClient
+    from harness.judge.session import plugin_manifest
+    from harness.stack.stack import Stack, Wanted, running_stack
 
     run = RunOptions.from_args(args)
     plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
@@ -141,8 +142,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from .stack.stack import Stack
-    from .stack.sweep import sweep
+    from harness.stack.stack import Stack
+    from harness.stack.sweep import sweep
 
     if args.all:
         print("removed:", ", ".join(sweep(include_kept=True)) or "nothing")
@@ -154,8 +155,8 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .stack.stack import Stack
-    from .stack.sweep import stacks
+    from harness.stack.stack import Stack
+    from harness.stack.sweep import stacks
 
     if args.name:
         stack = Stack.attach(args.name)
@@ -175,14 +176,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
-    from .stack.stack import Stack
+    from harness.stack.stack import Stack
 
     print(Stack.attach(args.name).logs(*args.services, tail=args.tail))
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .stack.sweep import sweep
+    from harness.stack.sweep import sweep
 
     print("removed:", ", ".join(sweep(include_kept=args.all)) or "nothing")
     return 0
@@ -190,7 +191,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Renders one or more runs' results.json side by side into one HTML page."""
-    from .outputs.report_html import load, render_html
+    from harness.outputs.report_html import load, render_html
 
     docs = [load(d) for d in args.runs]
     out = Path(args.output)
@@ -200,8 +201,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_repro(args: argparse.Namespace) -> int:
-    from . import repro
-    from .stack.engine import ensure_engine
+    from harness.repro import repro
+    from harness.stack.engine import ensure_engine
 
     run = RunOptions.from_args(args)
     if args.file:
@@ -209,7 +210,7 @@ def cmd_repro(args: argparse.Namespace) -> int:
             raise SystemExit("igny8 repro: --max-posts goes with --from-structure or --from-diagnostics")
         ensure_engine()
         return repro.run(args.file, run)
-    from .field_report import DEFAULT_MAX_POSTS, FieldReportError
+    from harness.repro.field_report import DEFAULT_MAX_POSTS, FieldReportError
 
     try:  # a bad file is refused before any stack starts
         source = args.from_structure or args.from_diagnostics
@@ -227,10 +228,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """Joins run folders (cells of a matrix, shards of a cell) into one results.json and report.html."""
     import json
 
-    from .merge import default_out_dir, merge_runs
-    from .runner import REPORTS
+    from harness.base.paths import REPORTS
+    from harness.outputs.merged_html import write_merged
+    from harness.runs.merge import default_out_dir
 
-    path = merge_runs([Path(d) for d in args.runs], Path(args.out) if args.out else default_out_dir(REPORTS))
+    path = write_merged([Path(d) for d in args.runs], Path(args.out) if args.out else default_out_dir(REPORTS))
     doc = json.loads(path.read_text())
     print(f"merged {len(doc['cells'])} cell(s) from {len(doc['merged']['sources'])} run(s): {doc['merged']['verdict']}")
     print(f"results: {path}")
@@ -240,8 +242,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_gate(args: argparse.Namespace) -> int:
     """May this build be released: one line, the reasons, exit 0 (yes) or 1 (no)."""
-    from . import gate
-    from .runner import REPORTS
+    from harness.base.paths import REPORTS
+    from harness.runs import gate
 
     folders = [Path(r) for r in args.runs] + ([gate.latest_merged(REPORTS)] if args.latest else [])
     since = Path(args.since) if args.since else gate.last_green(REPORTS, excluding=folders) if args.since_last_green else None
@@ -371,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"igny8 {args.command}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from .stack.engine import DockerError, EngineUnavailable
+        from harness.stack.engine import DockerError, EngineUnavailable
 
         if isinstance(exc, EngineUnavailable | DockerError):
             print(f"igny8 {args.command}: {exc}", file=sys.stderr)

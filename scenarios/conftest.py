@@ -1,5 +1,5 @@
 """Scenario data and the states scenarios start from. The harness's own fixtures (all `igny8_...`)
-come from its pytest plugin (harness.fixtures); the ones here describe WordPress content and the
+come from its pytest plugin (harness.suite.fixtures); the ones here describe WordPress content and the
 connection states built from them, nothing else."""
 
 from typing import Any
@@ -9,9 +9,9 @@ import pytest
 from harness.clients.backend import BackendClient
 from harness.clients.settings_page import SettingsPage
 from harness.clients.wordpress import WordPressClient
-from harness.fixtures import reset_site
-from harness.observer import Observer
-from harness.target import BackendTarget
+from harness.suite.fixtures import reset_site
+from harness.target.observer import Observer
+from harness.target.target import BackendTarget
 
 # A site with what real ones have: custom post types and taxonomies, flags of every kind, content.
 SAMPLE_POST_TYPES = {

@@ -1,6 +1,6 @@
 """The backend's side of the protocol, over real HTTPS: authentication, access control, bad input,
 ordering, atomicity, read-back, content. What it stores is read through its observer; a refused
-request must leave everything the run can see of the integration unchanged (harness.observed)."""
+request must leave everything the run can see of the integration unchanged (harness.judge.observed)."""
 
 import json
 import secrets
@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness import bystander
-from harness.observed import as_served, later_than_stored, observed, stored_structure
-from harness.structures import invalid_cases, post_type, structure, taxonomy, timestamp
+from harness.generate.structures import invalid_cases, post_type, structure, taxonomy, timestamp
+from harness.judge import bystander
+from harness.judge.observed import as_served, later_than_stored, observed, stored_structure
 
 INVALID = invalid_cases()
 ENDPOINTS = [

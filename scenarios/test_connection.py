@@ -9,7 +9,7 @@ import pytest
 from harness.clients import accessible
 from harness.clients.settings_page import SettingsPage, notices
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.observed import observed
+from harness.judge.observed import observed
 from harness.stack.tls import ELSEWHERE_NAME
 
 REFUSED_KEY = "igny8_" + "x" * 43

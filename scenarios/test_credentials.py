@@ -4,8 +4,8 @@ and nothing is stored (SEC-1, SEC-2, ERR-4)."""
 
 import pytest
 
-from harness.observed import later_than_stored, observed
-from harness.structures import structure, timestamp
+from harness.generate.structures import structure, timestamp
+from harness.judge.observed import later_than_stored, observed
 
 
 def elsewhere(backend, observer, how):

@@ -1,7 +1,7 @@
 """The diagnostics export (LOG-4, optional capability diagnostics-export): the settings page's
 "Download diagnostics" answers an administrator with a JSON file for support, in the format of
 spec/diagnostics.schema.json, and never with the API key in it, not even in part. A plugin that
-does not claim the capability gets NOT APPLICABLE (harness.manifest).
+does not claim the capability gets NOT APPLICABLE (harness.target.manifest).
 
 The file is fetched as a browser fetches a download: the button's form submitted, the answer read
 whole. What it must hold is read from outside: the structure the backend stored (the observer),
@@ -14,9 +14,9 @@ import pytest
 import requests
 from jsonschema import Draft7Validator, FormatChecker
 
-from harness import spec
 from harness.clients.settings_page import SettingsPage, Submission
 from harness.clients.wordpress import STRUCTURE_HOOK, WordPressClient
+from harness.spec import spec
 
 SCHEMA = spec.SPEC_DIR / "diagnostics.schema.json"
 FORMAT = "igny8-diagnostics/1"

@@ -7,7 +7,7 @@ types and terms in their taxonomies, the structure the backend holds is WordPres
 included (STRUCT-2..5), and the run names each of them with its version (results.json run.system,
 the report's "What ran").
 
-NOT APPLICABLE on a stack without a third-party plugin (harness.status.site_lacks: the requirements
+NOT APPLICABLE on a stack without a third-party plugin (harness.spec.status.site_lacks: the requirements
 are then judged by their other tests). Cron: these tests need only "a sync happened", so they run
 the daily event's hook through the test control (scenarios/test_cron.py runs WP-Cron itself)."""
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.expect import differences, expected_structure, served_structure
+from harness.judge.expect import differences, expected_structure, served_structure
+from harness.spec.status import site_lacks
 from harness.stack.config import plugin_main_file
-from harness.status import site_lacks
 
 # What fixtures/plugins/igny8-example-site registers, checked by name when it is on the stack.
 EXAMPLE_SITE = "igny8-example-site"
@@ -30,7 +30,7 @@ EXAMPLE_PUBLIC_STATUS = "ies_closed"
 
 @pytest.fixture
 def extra_plugins(request, igny8_stack_info):
-    """The third-party plugins on the stack, as the run names them (harness.fixtures.extra_plugins_ran)."""
+    """The third-party plugins on the stack, as the run names them (harness.suite.fixtures.extra_plugins_ran)."""
     plugins = igny8_stack_info.get("extra_plugins") or []
     if not plugins:
         site_lacks(request.node, "no third-party plugin on the stack: give one with --with-plugin DIR (fixtures/plugins/igny8-example-site is the project's)")

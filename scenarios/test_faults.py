@@ -1,4 +1,4 @@
-"""The sync under faults, Jepsen's way (harness.fault_catalogue, harness.agreement). Every fault runs
+"""The sync under faults, Jepsen's way (harness.judge.fault_catalogue, harness.judge.agreement). Every fault runs
 through the same shape:
 
 1. an agreed state: WordPress and the backend hold the same content and structure;
@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from harness import agreement
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.fault_catalogue import CATALOGUE, Fault
+from harness.judge import agreement
+from harness.judge.fault_catalogue import CATALOGUE, Fault
 from harness.stack.faults import TOOLS_IMAGE
 
 RECOVERY = 120  # seconds from healing to agreement, WP-Cron's waits made to pass

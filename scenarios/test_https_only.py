@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from harness.observed import later_than_stored, observed
-from harness.structures import structure, timestamp
+from harness.generate.structures import structure, timestamp
+from harness.judge.observed import later_than_stored, observed
 
 ONE_YEAR = 31_536_000
 PLAIN = "http://api.igny8.test"

@@ -5,7 +5,7 @@ and keys at WordPress's length limits (STRUCT-2, STRUCT-4, STRUCT-7, UI-2)."""
 import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.expect import differences, expected_structure, served_structure
+from harness.judge.expect import differences, expected_structure, served_structure
 
 SCRIPTS = {
     "cyrillic": "Книги",

@@ -1,13 +1,13 @@
 """Property-based structures end to end: generated sites through the real WordPress, and generated
 payloads straight to the backend. Example counts come from the profile (--igny8-profile). Generated
-states and inputs are variants of the checklist's: each property is a negative case (harness.cases)."""
+states and inputs are variants of the checklist's: each property is a negative case (harness.spec.cases)."""
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from harness import profiles, strategies
-from harness.checks import CheckContext
+from harness.generate import profiles, strategies
+from harness.judge.checks import CheckContext
 
 RTL_AND_CYRILLIC = {
     "post_types": {"b": {"label": "كتب", "public": True, "show_ui": True, "hierarchical": False}},

@@ -16,12 +16,12 @@ import pytest
 from jsonschema import Draft7Validator
 from playwright.sync_api import Browser, BrowserContext
 
-from harness import spec
 from harness.clients.settings_page import Outcome, SettingsPage
 from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.expect import differences, expected_structure, served_structure
-from harness.status import site_lacks
+from harness.judge.expect import differences, expected_structure, served_structure
+from harness.spec import spec
+from harness.spec.status import site_lacks
 
 # Published after Connect, so that (with content-sync) the synced counts are real and differ per type.
 PUBLISHED_AFTER_CONNECT = [

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness.observed import later_than_stored
-from harness.structures import large_structure, timestamp
+from harness.generate.structures import large_structure, timestamp
+from harness.judge.observed import later_than_stored
 
 TYPES = TAXONOMIES = 1000
 ITEMS = 100_000

@@ -4,16 +4,16 @@ entries and tens of thousands of posts. Every reset returns to the site, so ever
 on it too; here, after Connect and the daily sync, the backend holds WordPress's own view of it,
 profile entries included, and a change to its content is followed (STRUCT-2..5, STORE-1).
 
-NOT APPLICABLE on a run without --site (harness.status.site_lacks: the requirements are then judged
+NOT APPLICABLE on a run without --site (harness.spec.status.site_lacks: the requirements are then judged
 by their other tests). Cron: these tests need only "a sync happened", so they run the daily event's
 hook through the test control (scenarios/test_cron.py runs WP-Cron itself)."""
 
 import pytest
 
-from harness import sites
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.expect import differences, expected_structure, served_structure
-from harness.status import site_lacks
+from harness.generate import sites
+from harness.judge.expect import differences, expected_structure, served_structure
+from harness.spec.status import site_lacks
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
 """A stateful test against the live stack: random interleavings of WordPress changes, syncs,
-connects and disconnects, with the backend checked after every step (harness.stateful)."""
+connects and disconnects, with the backend checked after every step (harness.judge.stateful)."""
 
 import pytest
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from harness import profiles
-from harness.checks import CheckContext
-from harness.properties import write_repro
-from harness.stateful import machine_for
+from harness.generate import profiles
+from harness.judge.checks import CheckContext
+from harness.judge.properties import write_repro
+from harness.judge.stateful import machine_for
 
 
 @pytest.mark.requirement("CRON-2", "STORE-1", "STORE-2", "CONTENT-2", "CONN-2", "CONN-7", "UI-1", "READ-2", case="negative")

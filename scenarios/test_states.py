@@ -5,8 +5,8 @@ key's reach are checked in each (UI-1, READ-3, SEC-1, CONN-1)."""
 
 import pytest
 
-from harness.observed import observed
-from harness.structures import structure
+from harness.generate.structures import structure
+from harness.judge.observed import observed
 
 # state -> (what the tab's badge reads, what the read-back says, does the key still open the API)
 STATES = {

@@ -4,7 +4,7 @@ counted, and what must go when WordPress changes (STRUCT-2..5, CRON-2, CRON-3)."
 import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.expect import differences, expected_structure, served_structure
+from harness.judge.expect import differences, expected_structure, served_structure
 
 TYPES = {
     "shown": {"label": "Shown", "public": True},
@@ -59,7 +59,7 @@ def test_a_type_or_taxonomy_that_is_gone_from_wordpress_is_gone_after_the_next_s
 
 @pytest.mark.requirement("CRON-2", case="negative")
 def test_the_daily_event_sends_nothing_while_disconnected(connected_site, igny8_wp, igny8_plugin_page, igny8_backend, igny8_observer):
-    from harness.observed import observed
+    from harness.judge.observed import observed
 
     assert igny8_plugin_page.disconnect().kind == "success"
     before = observed(igny8_backend, igny8_observer)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness import bystander
 from harness.clients.tab import ContentTypesTab, goto, on_login_page
-from harness.structures import post_type, structure, taxonomy, timestamp
+from harness.generate.structures import post_type, structure, taxonomy, timestamp
+from harness.judge import bystander
 
 # Labels a careless page turns into markup, or whose characters a careless template changes.
 LABELS = {

@@ -14,9 +14,9 @@ from playwright.sync_api import Page, Response
 
 from harness.clients.backend import BackendClient
 from harness.clients.tab import ContentTypesTab, goto, on_login_page
-from harness.observed import observed
+from harness.generate.structures import structure, timestamp
+from harness.judge.observed import observed
 from harness.stack.config import Rate
-from harness.structures import structure, timestamp
 
 SENDERS = 8
 ROOM = 3  # seconds a throttled key must still wait for a test to act inside the same window

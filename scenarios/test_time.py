@@ -8,8 +8,8 @@ from itertools import pairwise
 import pytest
 
 from harness.clients.wordpress import STRUCTURE_HOOK
-from harness.observed import stored_structure
-from harness.structures import post_type, structure, timestamp
+from harness.generate.structures import post_type, structure, timestamp
+from harness.judge.observed import stored_structure
 
 
 def _moment(generated_at):

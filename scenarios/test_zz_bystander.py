@@ -3,7 +3,7 @@ only the tenant the run made (spec/CONTRACT.md 2.3). This module runs last (`ign
 
 import pytest
 
-from harness.observed import observed
+from harness.judge.observed import observed
 
 
 @pytest.mark.igny8_last

@@ -1,7 +1,7 @@
 """The harness's own tests and the reference backend's tests (no Docker).
 
 The backend tests need a real PostgreSQL: DATABASE_URL if set, else a throwaway cluster that
-harness.devdb starts on a unix socket. This runs at import, before pytest-django sets Django up.
+harness.selftest.devdb starts on a unix socket. This runs at import, before pytest-django sets Django up.
 """
 
 import os
@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
 # tested on its own, with its rate set by the test (tests/backend/test_throttling.py).
 os.environ.setdefault("IGNY8_API_RATE", "1000000/1")
 if not os.environ.get("DATABASE_URL"):
-    from harness import devdb
+    from harness.selftest import devdb
 
     os.environ["DATABASE_URL"] = devdb.start()
 

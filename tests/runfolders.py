@@ -8,9 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness import manifest, results, spec
 from harness.outputs import report_html
-from harness.results import PASS, TestResult
+from harness.runs import results
+from harness.runs.results import PASS, TestResult
+from harness.spec import spec
+from harness.target import manifest
 
 CLAIMED = sorted(manifest.known_capabilities())
 OLD = {"wordpress": "5.7.11", "php": "7.4.33", "database": "10.5.23-MariaDB-0+deb11u1"}

@@ -1,4 +1,4 @@
-"""The build stamp's fingerprints (harness.stack.build_stamp): an image counts as built only while
+"""The build stamp's fingerprints (harness.stack.images.build_stamp): an image counts as built only while
 nothing it was built from has changed. A wrong "unchanged" would run a stale image, so every kind of
 change must show."""
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.stack.build_stamp import fingerprints, images_named
 from harness.stack.compose import Ports, services_to_build, stack_env
 from harness.stack.config import COMPOSE_FILE, StackConfig
+from harness.stack.images.build_stamp import fingerprints, images_named
 from harness.stack.placement import of_engine
 from harness.stack.secrets import Secrets
 

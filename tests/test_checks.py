@@ -4,17 +4,18 @@ import json
 
 import pytest
 
-from harness import checks, repro
+from harness.judge import by_name, checks
+from harness.repro import repro
 
 
 def test_the_property_and_stateful_checks_are_registered():
-    assert {"api-valid", "api-invalid", "api-malformed", "api-order", "wp-sync", "stateful"} <= set(checks.names())
-    assert checks.get("wp-sync").needs == "wordpress" and checks.get("api-valid").needs == "backend"
+    assert {"api-valid", "api-invalid", "api-malformed", "api-order", "wp-sync", "stateful"} <= set(by_name.names())
+    assert by_name.get("wp-sync").needs == "wordpress" and by_name.get("api-valid").needs == "backend"
 
 
 def test_an_unknown_check_is_refused_with_the_known_ones():
     with pytest.raises(LookupError, match="no check named 'api-bogus'; there are: api-invalid"):
-        checks.get("api-bogus")
+        by_name.get("api-bogus")
 
 
 def test_a_name_cannot_be_registered_twice():
@@ -37,4 +38,4 @@ def test_a_repro_file_that_is_not_one_is_refused_before_any_stack(refused_file, 
 def test_a_recorded_example_loads_with_its_check(tmp_path):
     path = tmp_path / "r.json"
     path.write_text(json.dumps({"kind": "api-order", "example": [{}, {}, 1]}))
-    assert checks.get(repro.load(path)["kind"]).name == "api-order"
+    assert by_name.get(repro.load(path)["kind"]).name == "api-order"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.manifest import CONTROLS, DEFAULTS
+from harness.target.manifest import CONTROLS, DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "reference" / "igny8-wp-plugin"

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import cli, options, results
-from harness.options import RunOptions
+from harness import cli
 from harness.outputs import report_html, results_json
+from harness.runs import options, results
+from harness.runs.options import RunOptions
 from harness.stack.compose import Ports, stack_env, write_env_file, write_override_file
 from harness.stack.config import COMPOSE_FILE, PLUGINS_IN_CONTAINER, ROOT, StackConfig
 from harness.stack.placement import Placement
@@ -206,7 +207,7 @@ def test_a_report_without_them_has_no_such_row(tmp_path):
 
 
 def test_the_repro_replays_on_a_stack_with_the_same_third_party_plugins():
-    from harness.repro import wanted_from
+    from harness.repro.repro import wanted_from
 
     doc = {"system": {"versions": {"wordpress": "6.8.3"}, "extra_plugins": [{"folder": "igny8-example-site", "dir": str(EXAMPLE)}]}}
     assert wanted_from(doc).extra_plugins == (str(EXAMPLE),)
@@ -216,7 +217,7 @@ def test_the_repro_replays_on_a_stack_with_the_same_third_party_plugins():
 SUITE = """
 import pytest
 
-from harness.status import site_lacks
+from harness.spec.status import site_lacks
 
 
 @pytest.fixture

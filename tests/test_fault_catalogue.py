@@ -1,9 +1,9 @@
 """The fault catalogue names each fault once, for a requirement the spec has; the set checker's
 verdict is empty lists or nothing."""
 
-from harness import spec
-from harness.agreement import Agreement
-from harness.fault_catalogue import CATALOGUE
+from harness.judge.agreement import Agreement
+from harness.judge.fault_catalogue import CATALOGUE
+from harness.spec import spec
 
 ISSUE_FAULTS = {
     "backend 5xx", "slow within the timeout", "slow past the timeout", "backend restart mid-sync", "PostgreSQL restart",

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from harness import cli, field_report, repro
-from harness.field_report import FieldReportError
+from harness import cli
+from harness.repro import field_report, repro
+from harness.repro.field_report import FieldReportError
 from harness.stack.config import ROOT
 
 FORUM = ROOT / "fixtures" / "field-reports" / "forum-config.json"

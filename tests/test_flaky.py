@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness import results
 from harness.outputs import report_html
-from harness.results import ERROR, FAIL, FLAKY, NOT_RUN, PASS, SKIPPED, TestResult
+from harness.runs import results
+from harness.runs.results import ERROR, FAIL, FLAKY, NOT_RUN, PASS, SKIPPED, TestResult
 
 SUITE = """
 import pytest
@@ -172,7 +172,7 @@ def test_flaky_is_never_a_pass():
     assert results.requirement_status([PASS, FLAKY]) == FLAKY
     assert results.requirement_status([FLAKY, ERROR]) == ERROR
     assert results.requirement_status([FLAKY, NOT_RUN]) == FLAKY
-    from harness import spec
+    from harness.spec import spec
 
     tests = [TestResult(rid, rid, [rid], status=PASS) for rid in spec.requirements()]
     tests[0].status = FLAKY

@@ -5,8 +5,10 @@ import json
 
 import pytest
 
-from harness import cli, gate, merge, runner
-from harness.results import ERROR, FAIL, FLAKY, NOT_APPLICABLE, NOT_RUN, PASS
+from harness import cli
+from harness.base import paths
+from harness.runs import gate, merge
+from harness.runs.results import ERROR, FAIL, FLAKY, NOT_APPLICABLE, NOT_RUN, PASS
 
 from .runfolders import NEW, OLD, cell, passing, with_status, write_run
 
@@ -143,7 +145,7 @@ def test_a_status_this_harness_does_not_know_blocks(tmp_path):
 
 
 def test_a_cell_the_matrix_could_not_build_blocks_in_one_line(tmp_path):
-    from harness import results
+    from harness.runs import results
 
     folder = tmp_path / "old"
     folder.mkdir()
@@ -156,7 +158,7 @@ def test_a_cell_the_matrix_could_not_build_blocks_in_one_line(tmp_path):
 
 
 def test_latest_gates_the_newest_merged_folder_since_the_last_green_one(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(runner, "REPORTS", tmp_path)
+    monkeypatch.setattr(paths, "REPORTS", tmp_path)
     green = merge.merge_runs([write_run(tmp_path, "20261125-010000", passing(), NEW_CELL)], tmp_path / "20261125-020000-merged").parent
     red_run = write_run(tmp_path, "20261126-010000", with_status(passing(), "STRUCT-3", FAIL), NEW_CELL)
     red = merge.merge_runs([red_run], tmp_path / "20261126-020000-merged").parent
@@ -182,7 +184,7 @@ def test_latest_gates_the_newest_merged_folder_since_the_last_green_one(tmp_path
     ],
 )
 def test_bad_input_is_refused_plainly_with_exit_2(tmp_path, capsys, monkeypatch, args, message):
-    monkeypatch.setattr(runner, "REPORTS", tmp_path / "no-reports")
+    monkeypatch.setattr(paths, "REPORTS", tmp_path / "no-reports")
     good = write_run(tmp_path, "good", passing(), NEW_CELL)
     try:
         status, _, err = _gate(capsys, *args(good, tmp_path))
@@ -204,7 +206,7 @@ def test_only_cells_allowed_to_fail_are_no_release(tmp_path):
 
 def test_a_matrix_with_a_cell_it_could_not_build_exits_non_zero(tmp_path):
     """UNAVAILABLE is no pass: the matrix run's exit follows the merged verdict."""
-    from harness import matrix
+    from harness.launch import matrix
     from harness.stack.config import Cell
 
     old = tmp_path / "old"

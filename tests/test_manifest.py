@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from harness import manifest
-from harness.manifest import CONTROLS, PluginManifest
 from harness.stack.config import REFERENCE_PLUGIN
+from harness.target import manifest
+from harness.target.manifest import CONTROLS, PluginManifest
 
 
 def test_no_manifest_means_the_defaults_and_no_capability(tmp_path):

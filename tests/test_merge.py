@@ -6,9 +6,10 @@ from dataclasses import asdict
 import pytest
 from bs4 import BeautifulSoup
 
-from harness import cli, merge, results
-from harness.outputs import report_html
-from harness.results import ERROR, FAIL, FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, UNAVAILABLE, TestResult
+from harness import cli
+from harness.outputs import merged_html, report_html
+from harness.runs import merge, results
+from harness.runs.results import ERROR, FAIL, FLAKY, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, UNAVAILABLE, TestResult
 
 from .runfolders import NEW, OLD, cell, nodeid, passing, statuses, with_status, write_run
 
@@ -16,7 +17,7 @@ OLD_CELL, NEW_CELL = cell("5.7", "7.4"), cell("7.1", "8.4")
 
 
 def _merged(tmp_path, *folders):
-    path = merge.merge_runs(list(folders), tmp_path / "20261127-100000-merged")
+    path = merged_html.write_merged(list(folders), tmp_path / "20261127-100000-merged")
     return json.loads(path.read_text()), path.parent
 
 
@@ -141,7 +142,7 @@ def test_a_flaky_test_is_judged_as_a_run_judges_it_and_an_unknown_status_fails_t
 
 
 def test_a_cell_the_matrix_could_not_build_is_unavailable_and_the_matrix_incomplete(tmp_path):
-    # as harness.matrix writes it: no tests, the verdict and the reason in run
+    # as harness.launch.matrix writes it: no tests, the verdict and the reason in run
     folder = tmp_path / "old"
     folder.mkdir()
     doc = results.document({"id": "old", "started": "", "finished": "", "system": {"cell": OLD_CELL}}, [])

@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from harness import mutants, spec
+from harness.selftest import mutants
+from harness.spec import spec
 
 ALL = mutants.load_all()
 

@@ -4,8 +4,8 @@ tenant is refused before it runs (spec/CONTRACT.md 2.2-2.3)."""
 import pytest
 import yaml
 
-from harness.observer import ObserverError, ObserverSpec
-from harness.session import REFERENCE_OBSERVER
+from harness.judge.session import REFERENCE_OBSERVER
+from harness.target.observer import ObserverError, ObserverSpec
 
 GOOD = yaml.safe_load(REFERENCE_OBSERVER.read_text())
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli, options
-from harness.options import OPTIONS, RunOptions
+from harness import cli
+from harness.runs import options
+from harness.runs.options import OPTIONS, RunOptions
 from harness.stack.config import DEFAULT_WORDPRESS
 
 HARNESS = Path(__file__).resolve().parent.parent / "harness"
@@ -94,7 +95,7 @@ def test_every_matrix_cell_is_a_supported_pair():
 
 def test_the_nightly_profile_sends_at_least_a_thousand_invalid_payloads():
     """The nightly (thorough) profile's size: ≥ 1,000 examples per API property, the invalid payloads included."""
-    from harness.profiles import PROFILES
+    from harness.generate.profiles import PROFILES
 
     assert PROFILES["thorough"].api_examples >= 1000
 

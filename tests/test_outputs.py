@@ -83,7 +83,7 @@ def test_the_allure_report_counts_exactly_the_tests_pytest_ran(run, tmp_path):
 
 INCOMPLETE_SUITE = """
 import pytest
-from harness.status import incomplete
+from harness.spec.status import incomplete
 
 @pytest.mark.requirement("SEC-3")
 def test_needs_an_observer(request):

@@ -2,11 +2,11 @@
 
 import requests
 
-from harness import results
 from harness.clients.http import Exchange
-from harness.evidence import Evidence
-from harness.options import RunOptions
 from harness.outputs import report_html, results_json
+from harness.runs import results
+from harness.runs.options import RunOptions
+from harness.suite.evidence import Evidence
 
 
 def _exchange(n):

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from harness import baseline, manifest, results
-from harness.results import ERROR, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED, TestResult
+from harness.runs import baseline, results
+from harness.runs.results import ERROR, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED, TestResult
+from harness.target import manifest
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_an_unclaimed_capability_is_not_applicable_not_pass():
 
 
 def _all_passing():
-    from harness import spec
+    from harness.spec import spec
 
     return [TestResult(rid, rid, [rid], status=PASS) for rid in spec.requirements()]
 
@@ -86,7 +87,7 @@ def test_a_malformed_baseline_is_refused_naming_the_entry(refused_file, text, me
 
 
 def test_the_closing_line_counts_tests_runs_and_mutants(tmp_path):
-    from harness.totals import Totals
+    from harness.selftest.totals import Totals
 
     junit = tmp_path / "junit.xml"
     junit.write_text('<testsuites><testsuite tests="5" failures="1" errors="0" skipped="1"></testsuite></testsuites>')

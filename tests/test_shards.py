@@ -8,9 +8,11 @@ import random
 
 import pytest
 
-from harness import cli, durations, merge, shards, spec
-from harness.planned import DURATIONS_FILE
-from harness.results import FAIL, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
+from harness import cli
+from harness.runs import durations, merge, shards
+from harness.runs.results import FAIL, INCOMPLETE, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
+from harness.spec import spec
+from harness.suite.planned import DURATIONS_FILE
 
 from .runfolders import write_run
 
@@ -144,7 +146,7 @@ def test_a_shard_that_does_not_exist_is_refused_before_anything_starts(value, me
 
 
 def test_a_good_shard_reaches_pytest_as_written():
-    from harness.options import RunOptions, pytest_args
+    from harness.runs.options import RunOptions, pytest_args
 
     args = cli.build_parser().parse_args(["run", "--shard", " 2 / 3 "])
     run = RunOptions.from_args(args)

@@ -5,9 +5,11 @@ makes; the large one is made by rule; bad files are refused with the place named
 import pytest
 import yaml
 
-from harness import cli, results, sites
-from harness.options import RunOptions
+from harness import cli
+from harness.generate import sites
 from harness.outputs import report_html
+from harness.runs import results
+from harness.runs.options import RunOptions
 
 SHIPPED = {p.stem for p in sites.shipped()}
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from jsonschema import Draft7Validator
 
-from harness import spec
-from harness.structures import large_structure, structure
+from harness.generate.structures import large_structure, structure
+from harness.spec import spec
 
 
 def test_requirements_load_with_unique_ids_and_known_levels_and_sides():

@@ -5,8 +5,9 @@ import json
 from hypothesis import HealthCheck, find, given, settings
 from jsonschema import Draft7Validator
 
-from harness import spec, strategies
-from harness.expect import PHP_BLANK
+from harness.generate import strategies
+from harness.judge.expect import PHP_BLANK
+from harness.spec import spec
 
 VALIDATOR = Draft7Validator(json.loads(spec.structure_schema_path().read_text()), format_checker=Draft7Validator.FORMAT_CHECKER)
 EXAMPLE = {

@@ -3,8 +3,8 @@ unknown requirement, and every conformance test names at least one."""
 
 import pytest
 
-from harness import spec
-from harness.traceability import cases_by_requirement, named_requirements
+from harness.spec import spec
+from harness.spec.traceability import cases_by_requirement, named_requirements
 
 
 def test_every_conformance_test_names_a_requirement():

@@ -1,4 +1,4 @@
-"""harness.warm: a pytest run forked from the warm interpreter behaves as a new Python's would."""
+"""harness.launch.warm: a pytest run forked from the warm interpreter behaves as a new Python's would."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import warm
+from harness.launch import warm
 
 PASSING_AND_FAILING = """
 import os
@@ -70,7 +70,7 @@ AS_THE_CONSOLE_SCRIPT = """
 import os, sys
 from pathlib import Path
 from harness.cli import main
-from harness import warm
+from harness.launch import warm
 folder = Path(sys.argv[1])
 env = dict(os.environ, IGNY8_WARM_GIVEN="yes", IGNY8_WARM_FOLDER=str(folder))
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The backend as the plugin uses it: its API, with one tenant's key. What it stores is read
-through its observer (harness.observer), never from here."""
+through its observer (harness.target.observer), never from here."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from .http import RecordingSession
+from harness.clients.http import RecordingSession
 
 if TYPE_CHECKING:
-    from ..stack.tenants import Tenant
+    from harness.stack.tenants import Tenant
 
 API = "/api/v1/integration/integrations"
 # The harness's own requests wait out a backend's throttle (OPS-4) as any well-behaved client would,

@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import ProtocolError
 
-from ..masking import mask
+from harness.base.masking import mask
 
 # Sent again once when the server closed a kept-alive connection just as it was reused. Only for
 # methods that change nothing: a POST may have been acted on before the connection dropped.
@@ -22,7 +22,7 @@ SAFE_TO_SEND_AGAIN = frozenset({"GET", "HEAD", "OPTIONS"})
 @dataclass(frozen=True)
 class Exchange:
     """One request and its answer, rendered (JSON indented, secrets masked) only when a report keeps
-    it: a property test makes hundreds, and its evidence keeps the last few (harness.evidence).
+    it: a property test makes hundreds, and its evidence keeps the last few (harness.suite.evidence).
     Rendering each as it happened was a tenth of the harness's own CPU in a suite run."""
 
     response: requests.Response

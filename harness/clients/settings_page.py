@@ -11,9 +11,9 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from ..manifest import PluginManifest
-from . import accessible
-from .wordpress import WordPressClient
+from harness.clients import accessible
+from harness.clients.wordpress import WordPressClient
+from harness.target.manifest import PluginManifest
 
 KINDS = ("error", "warning", "success", "info")  # most severe first
 NONCE = re.compile(r"^[0-9a-f]{10}$")  # what wp_create_nonce() makes

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 
-from . import accessible
-from .http import RecordingSession
+from harness.clients import accessible
+from harness.clients.http import RecordingSession
 
 # How Playwright reports a navigation Chromium dropped or restarted (see goto).
 DROPPED_NAVIGATION = ("ERR_NETWORK_CHANGED", "chrome-error://chromewebdata/", "is interrupted by another navigation to")

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import requests
 from bs4 import BeautifulSoup
 
-from .http import RecordingSession
+from harness.clients.http import RecordingSession
 
 if TYPE_CHECKING:
-    from ..stack.stack import Stack
+    from harness.stack.stack import Stack
 
 CONTROL = "/?rest_route=/igny8-test/v1"  # works without pretty permalinks
 STRUCTURE_HOOK = "igny8_sync_site_structure"  # the design note's daily event (CRON-1)

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 import pytest
 
-from ..options import RunOptions
-from . import allure_html, allure_results, junit_xml, report_html, results_json
+from harness.outputs import allure_html, allure_results, junit_xml, report_html, results_json
+from harness.runs.options import RunOptions
 
 RunDocument = dict[str, Any]  # results.json's content: {"run": ..., "requirements": [...], "tests": [...]}
 

@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..options import RunOptions
-from ..progress import say, step
-from ..stack.base_image import CACHE
-from .base import FileOutput
+from harness.base.progress import say, step
+from harness.outputs.base import FileOutput
+from harness.runs.options import RunOptions
+from harness.stack.images.base_image import CACHE
 
 HOME = CACHE / "allure"
 BINARY = HOME / "node_modules" / ".bin" / "allure"

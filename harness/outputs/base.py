@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ..options import RunOptions
+    from harness.runs.options import RunOptions
 
 
 class FileOutput:

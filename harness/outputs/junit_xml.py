@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from .. import results
-from ..options import RunOptions
-from .base import FileOutput
+from harness.outputs.base import FileOutput
+from harness.runs import results
+from harness.runs.options import RunOptions
 
 
 class JunitXml(FileOutput):

@@ -4,21 +4,31 @@ never for a run. It has the run report's look: the same environment and the same
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .. import spec
-from ..merge import severity
-from ..results import NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED
-from .report_html import STATUS_CLASS, _environment
+from harness.outputs.report_html import STATUS_CLASS, _environment
+from harness.runs.merge import merge_runs, severity
+from harness.runs.results import NOT_APPLICABLE, NOT_RUN, PASS, SKIPPED
+from harness.spec import spec
 
 SHOWN_FAILING = 50  # failing tests listed per cell; the cell's own report has them all
+
+
+def write_merged(run_dirs: Sequence[Path], out_dir: Path) -> Path:
+    """Merges the run folders into out_dir (harness.runs.merge) and renders its report.html beside
+    results.json; returns results.json's path."""
+    path = merge_runs(run_dirs, out_dir)
+    render(out_dir / "report.html", json.loads(path.read_text()))
+    return path
 
 
 def render(path: Path, doc: dict[str, Any]) -> Path:

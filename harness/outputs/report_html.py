@@ -13,11 +13,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import results, spec
-from ..options import RunOptions
-from .base import FileOutput
+from harness.base.paths import REPORTS
+from harness.outputs.base import FileOutput
+from harness.runs import results
+from harness.runs.options import RunOptions
+from harness.spec import spec
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
+TEMPLATES = REPORTS / "templates"
 STATUS_CLASS = {
     results.PASS: "pass",
     results.FAIL: "fail",
@@ -61,7 +63,7 @@ def history(runs_root: Path, limit: int = 30) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue  # a run that died while writing: not a point
         if "run" not in doc:
-            continue  # a merged folder (harness.merge): many runs, not one point
+            continue  # a merged folder (harness.runs.merge): many runs, not one point
         tally = {s: sum(1 for r in doc["requirements"] if r["status"] == s) for s in STATUS_CLASS}
         tests = doc.get("tests", [])
         points.append(

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..options import RunOptions
-from .base import FileOutput
+from harness.outputs.base import FileOutput
+from harness.runs.options import RunOptions
 
 
 class ResultsJson(FileOutput):

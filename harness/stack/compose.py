@@ -15,12 +15,13 @@ from pathlib import Path
 
 import yaml
 
-from . import base_image
-from .config import API_RATE, LOGIN_RATE, PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
-from .placement import Placement
-from .revision import source_revision
-from .secrets import Secrets, write_private
-from .tenants import harness_accounts
+from harness.stack.config import API_RATE, LOGIN_RATE, PHP_FROM, PLUGIN_HTTP_TIMEOUT, PLUGINS_IN_CONTAINER, StackConfig
+from harness.stack.engine import StackFile
+from harness.stack.images import base_image
+from harness.stack.placement import Placement
+from harness.stack.revision import source_revision
+from harness.stack.secrets import Secrets, write_private
+from harness.stack.tenants import harness_accounts
 
 WP_ADMIN_USER = "admin"
 # The plugin under test is copied here (in the stack's state folder) and this folder is mounted: a
@@ -102,15 +103,6 @@ def stack_env(name: str, config: StackConfig, secrets: Secrets, ports: Ports, ma
 def write_env_file(env: dict[str, str], state_dir: Path) -> Path:
     """The stack's values (stack_env) in a 0600 file, as compose reads them."""
     return write_private(state_dir / "stack.env", "".join(f"{k}={json.dumps(v)}\n" for k, v in env.items()))
-
-
-@dataclass(frozen=True)
-class StackFile:
-    """A file or folder of this machine that a service's container reads, read-only."""
-
-    service: str
-    source: Path
-    target: str
 
 
 def stack_files(config: StackConfig, state_dir: Path) -> list[StackFile]:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness.base.paths import ROOT
+
 COMPOSE_FILE = ROOT / "wordpress-stack" / "compose.yaml"
 REFERENCE_PLUGIN = ROOT / "reference" / "igny8-wp-plugin"
 REFERENCE_BACKEND_IMAGE = "igny8/backend:reference"

@@ -18,19 +18,31 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 from python_on_whales.utils import run
 
-from ..masking import mask
-from ..progress import step
-
-if TYPE_CHECKING:
-    from .compose import StackFile  # compose.py imports this module (through base_image)
+from harness.base.masking import mask
+from harness.base.progress import step
 
 CONFIG_DIR = Path(os.environ.get("IGNY8_DOCKER_CONFIG", Path.home() / ".cache" / "igny8" / "docker-config"))
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A file or folder of this machine that a service's container reads, read-only."""
+
+    service: str
+    source: Path
+    target: str
+
+
+def context_host(context: str) -> str:
+    """The Docker endpoint of a Docker context, as its DOCKER_HOST would be written."""
+    found = DockerClient().context.inspect(context)
+    endpoint = found.endpoints.get("docker") if not isinstance(found, list) else None
+    return str(getattr(endpoint, "host", "") or "")
 
 
 class EngineUnavailable(RuntimeError):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Literal
 
-from .engine import ComposeProject, DockerError
+from harness.stack.engine import ComposeProject, DockerError
 
 FAULTS_DIR = "/run/igny8-faults"  # read by the api service's nginx (wordpress-stack/api/proxy.conf)
 Status = Literal[429, 500, 502, 503]

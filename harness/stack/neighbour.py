@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine import ComposeProject
+from harness.stack.engine import ComposeProject
 
 SERVICE = "wordpress"
 

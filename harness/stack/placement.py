@@ -50,18 +50,11 @@ def engine_host(docker_host: str) -> str:
     return found.hostname
 
 
-def _context_host(context: str) -> str:
-    """The Docker endpoint of a Docker context, as its DOCKER_HOST would be written."""
-    from python_on_whales import DockerClient
-
-    found = DockerClient().context.inspect(context)
-    endpoint = found.endpoints.get("docker") if not isinstance(found, list) else None
-    return str(getattr(endpoint, "host", "") or "")
-
-
 def of_engine(environ: Mapping[str, str] = os.environ) -> Placement:
     """The placement for the engine the environment names."""
-    docker_host = environ.get("DOCKER_HOST") or (_context_host(environ["DOCKER_CONTEXT"]) if environ.get("DOCKER_CONTEXT") else "")
+    from harness.stack.engine import context_host  # asks Docker only when a context is named
+
+    docker_host = environ.get("DOCKER_HOST") or (context_host(environ["DOCKER_CONTEXT"]) if environ.get("DOCKER_CONTEXT") else "")
     reached_at = environ.get("IGNY8_ENGINE_ADDRESS") or engine_host(docker_host)
     local = reached_at in LOCAL_NAMES
     files = environ.get("IGNY8_ENGINE_FILES", "")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from .engine import ComposeProject
+from harness.stack.engine import ComposeProject
 
 POLL_SECONDS = 0.1
 # After a service first answers, what a first test would hit is requested once more, so that PHP's

@@ -4,7 +4,7 @@ answered by its health endpoint, so a test can tell it runs this checkout (OPS-1
 import hashlib
 from pathlib import Path
 
-from .config import ROOT
+from harness.stack.config import ROOT
 
 
 def source_revision(tree: Path = ROOT / "reference" / "backend") -> str:

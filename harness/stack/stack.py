@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..progress import say, step
-from . import base_image, build_stamp, neighbour, placement, tls, wheelhouse
-from .compose import (
+from harness.base.progress import say, step
+from harness.stack import neighbour, placement, tls
+from harness.stack.compose import (
     BACKEND_USER,
     PLUGIN_COPY,
     WP_ADMIN_USER,
@@ -33,13 +33,14 @@ from .compose import (
     write_env_file,
     write_override_file,
 )
-from .config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, STACK_RATES, Rates, StackConfig, find_cell
-from .engine import ComposeProject, Engine, ensure_engine
-from .faults import Faults
-from .readiness import Probe, wait_until_ready
-from .revision import source_revision
-from .secrets import Secrets, write_private
-from .tenants import HARNESS_ROLES, Tenant, Tenants, harness_accounts
+from harness.stack.config import COMPOSE_FILE, REFERENCE_BACKEND_IMAGE, STACK_RATES, Rates, StackConfig, find_cell
+from harness.stack.engine import ComposeProject, Engine, ensure_engine
+from harness.stack.faults import Faults
+from harness.stack.images import base_image, build_stamp, wheelhouse
+from harness.stack.readiness import Probe, wait_until_ready
+from harness.stack.revision import source_revision
+from harness.stack.secrets import Secrets, write_private
+from harness.stack.tenants import HARNESS_ROLES, Tenant, Tenants, harness_accounts
 
 STATE_ROOT = base_image.CACHE / "stacks"
 

@@ -15,10 +15,10 @@ import shutil
 import socket
 from dataclasses import dataclass
 
-from ..progress import say
-from .config import LABEL
-from .engine import DockerError, Engine
-from .stack import STATE_ROOT, Stack
+from harness.base.progress import say
+from harness.stack.config import LABEL
+from harness.stack.engine import DockerError, Engine
+from harness.stack.stack import STATE_ROOT, Stack
 
 
 @dataclass(frozen=True)

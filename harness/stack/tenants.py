@@ -8,11 +8,11 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from .engine import ComposeProject, DockerError
+from harness.stack.engine import ComposeProject, DockerError
 
 IntegrationChange = Literal["revoke-key", "deactivate", "activate"]
 
-HARNESS_ROLES = ("run", "bystander")  # the tenants a run uses (harness.fixtures)
+HARNESS_ROLES = ("run", "bystander")  # the tenants a run uses (harness.suite.fixtures)
 # Where a backend that made the IGNY8_SEED_TENANTS accounts at start says what it made (spec/CONTRACT.md 2.1).
 SEEDED_AT_START = "/tmp/igny8-seed-tenants.json"
 

@@ -6,7 +6,7 @@ from integration import keys
 from integration.models import SiteIntegration
 from rest_framework.test import APIClient
 
-from harness.structures import structure
+from harness.generate.structures import structure
 
 BASE = "/api/v1/integration/integrations"
 # Requests arrive as through the stack's TLS proxy, which says the scheme was https: plain HTTP is

@@ -8,7 +8,7 @@ from content.models import SyncedContent, SyncedTerm
 from django.utils import timezone
 from integration import keys
 
-from harness.structures import post_type, structure, timestamp
+from harness.generate.structures import post_type, structure, timestamp
 
 from .conftest import BASE, api_client, assert_json_error
 

@@ -1,6 +1,6 @@
 """CONN-9: Connect binds the integration to the site it comes from; another site is refused until a Disconnect."""
 
-from harness.structures import structure, timestamp
+from harness.generate.structures import structure, timestamp
 
 from .conftest import BASE, Tenant, assert_json_error
 

@@ -8,7 +8,7 @@ import igny8_backend
 import pytest
 from rest_framework.test import APIClient
 
-from harness.structures import structure
+from harness.generate.structures import structure
 
 SETTINGS_FILE = Path(igny8_backend.__file__).parent / "settings.py"
 HTTPS_SETTINGS = ("SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_REDIRECT_EXEMPT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS")

@@ -15,7 +15,8 @@ from hypothesis_jsonschema import from_schema
 from igny8_backend.errors import ApiError
 from integration import structure as validation
 
-from harness import spec, strategies
+from harness.generate import strategies
+from harness.spec import spec
 
 SCHEMA = json.loads(spec.structure_schema_path().read_text())
 # Moderate counts: the mutations find the old disagreement (a final newline) within 100 examples.
@@ -147,7 +148,7 @@ def test_broken_payloads_get_one_verdict(case):
 @settings(FAST, max_examples=15)
 @given(from_schema(SCHEMA))
 def test_payloads_from_the_whole_schema_pass_both(payload):
-    """hypothesis-jsonschema on the whole schema, not node by node as harness.strategies builds it."""
+    """hypothesis-jsonschema on the whole schema, not node by node as harness.generate.strategies builds it."""
     assert verdict_fast(payload) and verdict_full(payload) and backend_verdict(payload)
 
 
@@ -188,6 +189,6 @@ def test_a_refusal_the_full_validator_cannot_name_is_still_final(monkeypatch):
 
 
 def _good():
-    from harness.structures import structure
+    from harness.generate.structures import structure
 
     return structure()

@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from harness.spec import SPEC_DIR
+from harness.spec.spec import SPEC_DIR
 
 
 def test_committed_openapi_matches_the_code(tmp_path):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
-from harness.structures import invalid_cases, post_type, structure, timestamp
+from harness.generate.structures import invalid_cases, post_type, structure, timestamp
 
 from .conftest import assert_json_error
 

@@ -3,7 +3,7 @@ such; a field the version does not define is refused, never dropped. CONN-11: Di
 
 import pytest
 
-from harness.structures import structure
+from harness.generate.structures import structure
 
 from .conftest import BASE
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from harness.structures import post_type, structure, taxonomy
+from harness.generate.structures import post_type, structure, taxonomy
 
 
 def _tab(client, tenant):
