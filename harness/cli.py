@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness import __version__
+from harness.base import cancel
 from harness.generate import sites
 from harness.runs import options
 from harness.runs.options import RunOptions
@@ -41,16 +42,24 @@ def cmd_spec(args: argparse.Namespace) -> int:
     return 0
 
 
+def engine_ready() -> None:
+    """A Docker engine answers (started here if need be), and the stacks a killed run left are removed."""
+    from harness.stack.engine import ensure_engine
+    from harness.stack.sweep import remove_leaked
+
+    ensure_engine()
+    remove_leaked()
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     """The tests (harness.selftest.testplan), ending with one total line."""
     from harness.selftest import testplan
     from harness.selftest.totals import Totals
-    from harness.stack.engine import ensure_engine
 
     totals = Totals()
     status = testplan.unit(args.pytest_args, totals)
     if not args.unit:
-        ensure_engine()
+        engine_ready()
         status = testplan.conformance(totals) or status
     print(totals.line())
     return status
@@ -58,30 +67,39 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The conformance suite, writing every output (harness.outputs) into reports/<run-id>/; with
-    --matrix, once per cell and merged (harness.launch.matrix)."""
+    --matrix, once per cell and merged (harness.launch.matrix). Without -n, on as many stacks as the
+    machine allows (harness.launch.workers), said in one line."""
+    from harness.base.progress import say
+    from harness.launch import workers
+
     run = RunOptions.from_args(args)
+    extra = list(args.pytest_args)
+    choice = workers.choose(run, extra, workers.Machine.this_one())
+    if choice:
+        say(choice.line())
+        extra += choice.pytest_args()
     if run["matrix"]:
         clash = [o.cli_flag for o in options.OPTIONS if o.name in ("stack", "wp", "php") and run[o.name]]
         if clash:
             raise SystemExit(f"igny8 run: --matrix chooses each cell's stack, WordPress and PHP itself; drop {', '.join(clash)}")
         from harness.launch.matrix import run_matrix
-        from harness.stack.engine import ensure_engine
 
-        ensure_engine()
-        status, merged = run_matrix(run["matrix"], run, args.pytest_args)
+        engine_ready()
+        status, merged = run_matrix(run["matrix"], run, extra)
         print(f"\nmerged:  {merged / 'report.html'}")
         return status
-    return run_and_report(run, extra=args.pytest_args)
+    return run_and_report(run, extra=extra)
 
 
 def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Callable[[Path], None] | None = None) -> int:
     """A run in a new reports/<run-id>/, and where each of its outputs went."""
+    from harness.base.progress import say
     from harness.launch.runner import new_run_dir, run_suite
     from harness.outputs import written
-    from harness.stack.engine import ensure_engine
 
-    ensure_engine()
+    engine_ready()
     run_dir = new_run_dir()
+    say(f"run folder: {run_dir}")  # where the reports go, also when the run is cancelled before it prints them
     status = run_suite(run_dir, run, extra)
     if on_run_dir:
         on_run_dir(run_dir)
@@ -94,10 +112,9 @@ def run_and_report(run: RunOptions, extra: Sequence[str] = (), on_run_dir: Calla
 def cmd_selftest(args: argparse.Namespace) -> int:
     from harness.selftest import mutants
     from harness.selftest.selftest import selftest
-    from harness.stack.engine import ensure_engine
 
     names = [m.name for m in mutants.covering(mutants.load_all(args.mutants or None))] if args.cover else args.mutants or None
-    ensure_engine()
+    engine_ready()
     return selftest(names, wp=args.wp, php=args.php, full=args.full, workers=args.workers)
 
 
@@ -129,6 +146,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     wanted = Wanted(
         run["wp"], run["plugin"], plugin_file, run["backend_image"], run["php"], extra_plugins=sites.plugins_for_run(run["with_plugin"], run["site"])
     )
+    engine_ready()
     attach = args.name if args.name in Stack.known() else None
     with running_stack(wanted, attach=attach, keep=True, name=args.name) as stack:
         if stack.config.extra_plugins:  # active, or WordPress's reason why not (ExtraPluginRefused)
@@ -202,13 +220,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_repro(args: argparse.Namespace) -> int:
     from harness.repro import repro
-    from harness.stack.engine import ensure_engine
 
     run = RunOptions.from_args(args)
     if args.file:
         if args.max_posts is not None:
             raise SystemExit("igny8 repro: --max-posts goes with --from-structure or --from-diagnostics")
-        ensure_engine()
+        engine_ready()
         return repro.run(args.file, run)
     from harness.repro.field_report import DEFAULT_MAX_POSTS, FieldReportError
 
@@ -217,7 +234,7 @@ def cmd_repro(args: argparse.Namespace) -> int:
         doc = repro.from_field_report(source, "structure" if args.from_structure else "diagnostics", args.max_posts or DEFAULT_MAX_POSTS)
     except FieldReportError as exc:
         raise SystemExit(f"igny8 repro: {exc}") from exc
-    ensure_engine()
+    engine_ready()
     return repro.replay_doc(doc, run)
 
 
@@ -361,11 +378,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and not getattr(args, "passthrough", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = extra  # options the harness does not know go to pytest
+    cancel.cancel_on_signals()  # SIGTERM and SIGHUP clean up as Ctrl-C does
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
-        print(f"igny8 {args.command}: interrupted", file=sys.stderr)
-        return 130  # the shell's code for a command ended by SIGINT
+    except KeyboardInterrupt as interrupt:
+        print(f"igny8 {args.command}: interrupted ({cancel.signal_name(interrupt)})", file=sys.stderr)
+        return cancel.exit_status(interrupt)  # the shell's code: 128 + the signal's number
     except BrokenPipeError:  # `igny8 gate ... | head`: the reader has all it wanted
         sys.stderr.close()
         return 141

@@ -5,14 +5,17 @@ request must leave everything the run can see of the integration unchanged (harn
 import json
 import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 
 from harness.generate.structures import invalid_cases, post_type, structure, taxonomy, timestamp
 from harness.judge import bystander
 from harness.judge.observed import as_served, later_than_stored, observed, stored_structure
+from harness.spec.formats import rfc3339
 
 INVALID = invalid_cases()
 ENDPOINTS = [
@@ -141,26 +144,42 @@ def test_sending_the_same_structure_twice_equals_once(connected_backend, igny8_b
 
 @pytest.mark.requirement("STORE-3")
 def test_a_reader_never_sees_half_an_update(connected_backend, igny8_backend, igny8_observer):
-    """Readers poll while structures with all counts 1, then all 2, ... replace each other."""
+    """Readers poll while structures with all counts 1, then all 2, ... replace each other. Every
+    writer's answer is checked, every reader's failure is this test's (a future's result raises it),
+    and the check proves that reads ran while writes were in flight: without that overlap, "no reader
+    saw half an update" says nothing."""
     base = later_than_stored(igny8_backend, igny8_observer)
-    igny8_backend.update_structure(structure({f"t{i}": post_type("T", 0) for i in range(300)}, generated_at=timestamp(base)))
-    mixed, stop = [], threading.Event()
+    first = igny8_backend.update_structure(structure({f"t{i}": post_type("T", 0) for i in range(300)}, generated_at=timestamp(base)))
+    assert first.status_code == 200, f"the first update: {first.status_code} {first.text[:200]}"
+    stop = threading.Event()
+    writes: list[tuple[float, float]] = []
 
-    def read():
+    def read() -> list[tuple[float, float, list[int]]]:
+        seen = []
         while not stop.is_set():
-            counts = {e["count"] for e in igny8_backend.read_back()["post_types"].values()}
-            if len(counts) > 1:
-                mixed.append(sorted(counts))
+            started = time.monotonic()
+            counts = sorted({e["count"] for e in igny8_backend.read_back()["post_types"].values()})
+            seen.append((started, time.monotonic(), counts))
+        return seen
 
-    readers = [threading.Thread(target=read) for _ in range(2)]
-    for r in readers:
-        r.start()
-    for n in range(1, 6):
-        igny8_backend.update_structure(structure({f"t{i}": post_type("T", n) for i in range(300)}, generated_at=timestamp(base + timedelta(seconds=n))))
-    stop.set()
-    for r in readers:
-        r.join()
+    with ThreadPoolExecutor(2) as pool:
+        readers = [pool.submit(read) for _ in range(2)]
+        try:
+            for n in range(1, 6):
+                started = time.monotonic()
+                answer = igny8_backend.update_structure(
+                    structure({f"t{i}": post_type("T", n) for i in range(300)}, generated_at=timestamp(base + timedelta(seconds=n)))
+                )
+                writes.append((started, time.monotonic()))
+                assert answer.status_code == 200, f"update {n} was not applied: {answer.status_code} {answer.text[:200]}"
+        finally:
+            stop.set()
+        reads = [read for reader in readers for read in reader.result()]  # a reader's exception is raised here
+    overlapping = [r for r in reads if any(r[0] < w_end and w_start < r[1] for w_start, w_end in writes)]
+    assert overlapping, f"no read ran while an update was in flight ({len(reads)} reads, {len(writes)} writes): the check proved nothing"
+    mixed = [counts for _, _, counts in reads if len(counts) > 1]
     assert not mixed, f"readers saw half-applied updates: {mixed[:3]}"
+    assert {c for _, _, counts in reads for c in counts} - {0}, "no reader ever saw an update land"
 
 
 @pytest.mark.requirement("READ-3", "STORE-2")
@@ -168,9 +187,17 @@ def test_before_any_structure_the_read_back_is_empty(igny8_fresh_backend, igny8_
     assert igny8_backend.connect().status_code == 200
     read = igny8_backend.read_back()
     assert (read["post_types"], read["taxonomies"], read["last_structure_fetch"], read["status"]) == ({}, {}, None, "connected")
-    igny8_backend.update_structure(structure())
+    answer = igny8_backend.update_structure(structure())
+    assert answer.status_code == 200
     row = igny8_stored.integration(igny8_backend.integration_id)
-    assert igny8_backend.read_back()["last_structure_fetch"] == row["last_structure_fetch"]
+    served = igny8_backend.read_back()["last_structure_fetch"]
+    # Two independent witnesses: the stored row, and the answer's own Date, on the clock of the machine
+    # that recorded the time (whole seconds). A read that recorded no time (None against None), or one
+    # in another format, passes neither.
+    served_at = rfc3339(served)
+    assert served == row["last_structure_fetch"], f"the read-back says {served!r}, the store {row['last_structure_fetch']!r}"
+    answered = parsedate_to_datetime(answer.headers["Date"])
+    assert abs(served_at - answered) <= timedelta(seconds=1.5), f"the sync was recorded at {served_at}, its answer is dated {answered}"
 
 
 @pytest.mark.requirement("CONTENT-1", "READ-2")

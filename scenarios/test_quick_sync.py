@@ -92,7 +92,7 @@ def test_1_backend_runs_the_current_code(igny8_backend, igny8_backend_target, ig
     assert response.status_code == 200, f"the backend's health endpoint answered {response.status_code}"
     health = response.json()
     igny8_evidence.json("health", health)
-    assert health["status"] == "ok" and health["version"] and health["database"]
+    assert health["status"] == "ok" and health["version"] and health["database"] == "ok", f"health: {health}"  # "ok": the database answered (spec/openapi.yaml)
     expected = igny8_backend_target.expected_revision
     if expected:
         assert health["revision"] == expected, (
@@ -193,7 +193,7 @@ def test_7_counts_equal_wordpress_counts(connected, igny8_wp, igny8_plugin_page,
 @pytest.mark.requirement("UI-1")
 def test_8_connected_badge(connected, tab_after_connect, igny8_evidence):
     tab = tab_after_connect
-    igny8_evidence.png("badge", tab.page.get_by_test_id("integration-summary").screenshot())
+    igny8_evidence.png("badge", tab.page.get_by_test_id("integration-status").screenshot())  # the badge CONTRACT.md 2.3 names, nothing around it
     assert tab.text("integration-status") == "Connected"
 
 

@@ -93,6 +93,5 @@ def test_the_last_sync_time_follows_every_sync_and_is_never_before_one(igny8_fre
         assert started <= stored["structure_synced_at"] <= finished, f"sync {n}: stored at {stored['structure_synced_at']}, outside the request"
         assert served_at == stored["structure_synced_at"] == datetime.fromisoformat(stored["last_structure_fetch"])
         assert shown_attr and datetime.fromisoformat(shown_attr) == served_at, f"sync {n}: the tab shows {shown_attr}, the backend holds {served_at}"
-        assert served_at.strftime("%Y-%m-%d %H:%M:%S") in tab.text("last-sync"), f"sync {n}: the tab reads {tab.text('last-sync')!r}"
         assert previous is None or served_at > previous, f"sync {n}: the time did not advance ({previous} -> {served_at})"
         previous = served_at

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.base import cancel
 from harness.base.paths import REPORTS, ROOT
 from harness.base.progress import say
 from harness.launch import warm
@@ -28,6 +29,7 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
     run_dir; returns pytest's exit status. `env` is added to the environment (a backend's key).
     `quiet`: pytest's own output goes to run_dir/pytest.log, not the terminal (runs side by side),
     and the run is forked from a warm interpreter (harness.launch.warm), which spares it the imports."""
+    cancel.stop_if_cancelled()  # a lane's next run, after the process was cancelled
     named = [a for a in extra if a.startswith("scenarios")]
     # A seed always, so the report can name it and a failure can be replayed exactly.
     seed = [] if any(a.startswith("--hypothesis-seed") for a in extra) else [f"--hypothesis-seed={random.randrange(2**32)}"]
@@ -40,19 +42,26 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
     environment = {**os.environ, **(env or {})}
     if not quiet:  # at the terminal: a new Python, which keeps stdin (--pdb) and its output live
         with subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=environment) as child:
-            return _until_done(child.wait)
+            return _until_done(child.pid, child.wait)
     run_dir.mkdir(parents=True, exist_ok=True)
     run = warm.start_pytest(args, ROOT, environment, run_dir / "pytest.log")
-    return _until_done(lambda: warm.exit_status(run))
+    assert run.pid is not None
+    return _until_done(run.pid, lambda: warm.exit_status(run))
 
 
-def _until_done(wait: Callable[[], int]) -> int:
-    """pytest's exit status. On Ctrl-C, pytest (in our process group) got it too and is removing its
-    stacks: wait for that rather than kill it (subprocess.call would), then stop. A second Ctrl-C
-    abandons them to `igny8 sweep`."""
+def _until_done(pid: int, wait: Callable[[], int]) -> int:
+    """pytest's exit status. On Ctrl-C, SIGTERM or SIGHUP (harness.base.cancel), pytest got the
+    signal too (from its process group, or forwarded from here) and is removing its stacks: wait for
+    that rather than kill it (subprocess.call would), then stop. A second signal abandons them to
+    the next run's sweep."""
+    cancel.forward_to(pid)
     try:
-        return wait()
-    except KeyboardInterrupt:
-        say("interrupted: the run is removing its stacks (Ctrl-C again to leave them to `igny8 sweep`)")
+        status = wait()
+        cancel.stop_if_cancelled()  # a run in another thread than the one the signal reached
+        return status
+    except KeyboardInterrupt as interrupt:
+        say(f"{cancel.signal_name(interrupt)}: the run is removing its stacks (a second signal leaves them to `igny8 sweep`)")
         wait()
         raise
+    finally:
+        cancel.forget(pid)

@@ -6,7 +6,7 @@ never a pass: a requirement with no finished test is NOT RUN.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -100,6 +100,13 @@ def verdict(rows: Sequence[dict[str, Any]], tests: Sequence[TestResult]) -> str:
     if any(r["level"] == "MUST" and r["status"] not in (PASS, NOT_APPLICABLE) for r in rows) or any(t.known or t.incomplete for t in tests):
         return INCOMPLETE
     return PASS
+
+
+def never_ran(planned: Iterable[dict[str, Any]], tests: Iterable[TestResult], why: str) -> list[TestResult]:
+    """A NOT RUN result for each planned test ({nodeid, requirements}) that has no result: a run
+    that crashed or was cancelled part-way says what it did not run, and is no pass."""
+    seen = {t.nodeid for t in tests}
+    return [TestResult(p["nodeid"], p["nodeid"].split("::")[-1], list(p.get("requirements") or []), message=why) for p in planned if p["nodeid"] not in seen]
 
 
 def incomplete_checks(tests: Sequence[TestResult]) -> list[TestResult]:

@@ -42,6 +42,7 @@ FIELD_REPORT_MUTANT = "counts-off-by-one"  # a bug a customer's config_json or d
 SELFTEST_WORKERS = 2
 
 
+ON_STACK = ROOT / "tests" / "onstack"  # the harness's tests that start real stacks: a lane runs them, not --unit
 # import-linter's command, with no cache folder left in the checkout (it reads harness/ in about a second).
 LINT_IMPORTS = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True, no_logo=True))"]
 
@@ -57,7 +58,7 @@ def unit(pytest_args: Sequence[str], totals: Totals) -> int:
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
     junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
     with subprocess.Popen([sys.executable, "-m", "mypy", "harness"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mypy:
-        status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
+        status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--ignore={ON_STACK}", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
         typed_output, _ = mypy.communicate()
     totals.add_junit(junit)
     section("the harness's types (mypy harness/)")
@@ -104,6 +105,7 @@ def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path) -> int:
     with running_stack() as stack:
         status = _incomplete_without_observer(stack.urls.backend, stack.ca_path, stack.secrets.api_key, totals)
         status |= _field_reports(stack.name, totals)
+    status |= _harness_on_stacks(totals)
     # Another vendor's build of both sides at once: whatever the suite took from the reference's
     # plugin or from its table names fails here. Other table names are another database layout:
     # a backend on a database of its own, so on a stack of its own.
@@ -181,6 +183,21 @@ def _field_reports(stack_name: str, totals: Totals) -> int:
             totals.add_check(f"repro {flag} with {plugin.name} says {expected}", ok)
             failed |= not ok
     return int(failed)
+
+
+def _harness_on_stacks(totals: Totals) -> int:
+    """The harness's own tests that need real stacks (tests/onstack/): real `./igny8 run`s cancelled
+    by a signal, or killed and then swept by the next run."""
+    title = "the harness's tests on real stacks (tests/onstack/): cancelled and killed runs"
+    section(f"{title}: started")
+    junit = ROOT / "reports" / "onstack" / "junit.xml"
+    done = subprocess.run([sys.executable, "-m", "pytest", str(ON_STACK), "-q", "--tb=short", f"--junitxml={junit}"], cwd=ROOT, capture_output=True, text=True)
+    totals.add_junit(junit)
+    lines = (done.stdout + done.stderr).strip().splitlines() or ["(no output)"]
+    section(f"{title}: {lines[-1]}")
+    if done.returncode:  # the lanes would interleave a live output: the tail, when it did not pass
+        print("\n".join(f"   | {line}" for line in lines[-60:]), flush=True)
+    return done.returncode
 
 
 def _gate_edges(totals: Totals, runs: Sequence[Path]) -> int:

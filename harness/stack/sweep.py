@@ -56,13 +56,16 @@ def stacks(engine: Engine | None = None) -> dict[str, StackInfo]:
     return found
 
 
-def sweep(include_kept: bool = False) -> list[str]:
-    """Removes leaked stacks (every one with include_kept); returns their names."""
+def sweep(include_kept: bool = False, quiet: bool = False) -> list[str]:
+    """Removes leaked stacks (every one with include_kept); returns their names. `quiet` says nothing
+    of the stacks it spares."""
     engine = Engine()
     removed = []
     for name, info in sorted(stacks(engine).items()):
         if not include_kept and (info.kept or info.owner_alive):
-            say(f"sparing {name} ({'kept on purpose' if info.kept else 'its run is still going, or runs on another machine'}; `igny8 sweep --all` removes it)")
+            if not quiet:
+                why = "kept on purpose" if info.kept else "its run is still going, or runs on another machine"
+                say(f"sparing {name} ({why}; `igny8 sweep --all` removes it)")
             if not info.owner_alive:
                 _clear_faults(name)
             continue
@@ -74,6 +77,16 @@ def sweep(include_kept: bool = False) -> list[str]:
     for volume, labels in engine.labelled_volumes(LABEL):
         if labels.get("com.docker.compose.project") not in alive:
             engine.remove_volume(volume)
+    return removed
+
+
+def remove_leaked() -> list[str]:
+    """Before a run or `up` makes a stack: the stacks an earlier run left when it was killed (its
+    owning process is gone, and it was not kept) are removed, and named. A stack another live
+    process owns is never touched."""
+    removed = sweep(quiet=True)
+    for name in removed:
+        say(f"found a leaked stack, {name} (the run that made it is gone): removed")
     return removed
 
 

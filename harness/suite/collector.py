@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from harness import outputs
+from harness.base import cancel
 from harness.runs import results
 from harness.runs.options import BY_NAME, RunOptions, command_line
 from harness.spec.status import PROPERTY as NOT_APPLICABLE_PROPERTY
@@ -32,6 +33,10 @@ class ResultCollector:
         self.evidence_seen: dict[str, int] = {}  # node id -> igny8_evidence properties already given to an attempt
         self.started = datetime.now(UTC).isoformat()
         self.t0 = time.monotonic()
+        self.interrupted: str | None = None  # the signal that cancelled the run (harness.base.cancel)
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interrupted = cancel.signal_name(excinfo.value)
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml's: it writes every user property it finds
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -83,6 +88,11 @@ class ResultCollector:
     @pytest.hookimpl(trylast=True)  # after junitxml's: it writes junit.xml, which the junit output then amends
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         tests = list(self.tests.values())
+        if not self.options["shard"]:  # a shard's plan is the whole suite: the merge finds what no shard ran
+            why = f"planned, but the run was interrupted ({self.interrupted}) before it" if self.interrupted else "planned, but the run ended before it"
+            tests += results.never_ran(planned(self.config) or [], tests, why)
+        if any(t.status == results.NOT_RUN for t in tests) and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that did not run its plan is no pass
         if results.incomplete_checks(tests) and not self.options["allow_incomplete"] and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that could not make its checks is no pass
         if any(t.status == results.FLAKY for t in tests) and session.exitstatus == 0:
@@ -102,7 +112,8 @@ class ResultCollector:
             "started": self.started,
             "finished": datetime.now(UTC).isoformat(),
             "wall_seconds": round(time.monotonic() - self.t0, 1),
-            "exit_status": int(exitstatus),
+            "exit_status": int(session.exitstatus),
+            "interrupted": self.interrupted,  # SIGINT, SIGTERM or SIGHUP: the run was cancelled
             "options": {name: ("…" if BY_NAME[name].secret and value else value) for name, value in self.options.items() if name != "report_dir"},
             "hypothesis_seed": self.config.getoption("hypothesis_seed", None),
             "claimed_capabilities": sorted(claimed),

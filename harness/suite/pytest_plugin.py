@@ -12,6 +12,7 @@ import allure
 import pytest
 
 from harness import outputs
+from harness.base import cancel
 from harness.generate import profiles, sites
 from harness.runs import baseline, options
 from harness.spec import spec
@@ -35,6 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(*ids, case='positive'|'negative'): the spec requirement IDs a test checks (spec/requirements.yaml)")
     config.addinivalue_line("markers", "igny8_last: run after every other test (the checks that the run harmed nothing)")
+    cancel.cancel_on_signals()  # SIGTERM and SIGHUP tear the stacks down as Ctrl-C does
     run = options.RunOptions.from_pytest(config)
     profiles.use(run["profile"])  # before collection: tests read it in their decorators
     try:
