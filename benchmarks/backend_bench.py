@@ -1,15 +1,17 @@
 #!/usr/bin/env python
 """Times the reference backend over HTTP, gunicorn + PostgreSQL, and prints the figures.
 
-    .venv/bin/python benchmarks/backend_bench.py [--runs 30]
+    .venv/bin/python benchmarks/backend_bench.py [--runs 30] [--items 100000] [--types 1000] [--smoke]
 
 Goals (issue #2, p50 on this machine): update-structure with 1,000 post types + 1,000 taxonomies
 under 200 ms; content-types with 100,000 synced items under 50 ms. The design note measured
-~550 ms and ~200 ms.
+~550 ms and ~200 ms. --smoke: 10 + 10 entries, 100 items, two runs, one worker, to show the
+benchmark still runs (its figures are not at the goals' sizes).
 """
 
 import argparse
 import json
+import math
 import os
 import socket
 import statistics
@@ -27,7 +29,7 @@ from harness.selftest import devdb
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "reference" / "backend"
-GOALS_MS = {"update-structure 1000+1000": 200, "content-types 100k synced": 50}
+GOALS_MS = {"update-structure": 200, "content-types": 50}  # at the default sizes, 1000+1000 entries and 100,000 items
 
 
 def free_port():
@@ -80,7 +82,7 @@ def timed(call, runs):
         samples.append((time.perf_counter() - start) * 1000)
         response.raise_for_status()
     samples.sort()
-    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1], "min": samples[0], "runs": runs}
+    return {"p50": statistics.median(samples), "p95": samples[math.ceil(len(samples) * 0.95) - 1], "min": samples[0], "runs": runs}  # nearest rank
 
 
 def main():
@@ -88,7 +90,11 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--types", type=int, default=1000, help="post types, and as many taxonomies, in the update-structure body")
+    parser.add_argument("--smoke", action="store_true", help="10+10 entries, 100 items, 2 runs, 1 worker: the same code path in seconds")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.items, args.workers, args.types = 2, 100, 1, 10
 
     directory = Path("/tmp/igny8-bench-db")
     database_url = fresh_database(directory)
@@ -119,24 +125,28 @@ def main():
         url = f"{base}/integration/integrations/{seeded['integration_id']}"
 
         start = datetime.now(UTC)
-        bodies = [json.dumps(large_structure(1000, 1000, timestamp(start + timedelta(milliseconds=i)))) for i in range(args.runs)]
+        bodies = [json.dumps(large_structure(args.types, args.types, timestamp(start + timedelta(milliseconds=i)))) for i in range(args.runs)]
         print(f"update-structure body: {len(bodies[0]) / 1024:.0f} KiB; {args.runs} runs", flush=True)
         sent = iter(bodies)
         headers = {"Content-Type": "application/json"}
-        results = {"update-structure 1000+1000": timed(lambda: session.post(f"{url}/update-structure/", data=next(sent), headers=headers), args.runs)}
+        structure, listing = f"update-structure {args.types}+{args.types}", f"content-types {args.items:,} synced"
+        results = {structure: timed(lambda: session.post(f"{url}/update-structure/", data=next(sent), headers=headers), args.runs)}
 
         print(f"adding {args.items} synced items ...", flush=True)
         add_synced_items(database_url, seeded["integration_id"], args.items)
         session.get(f"{url}/content-types/").raise_for_status()  # warm the worker's connection
-        results["content-types 100k synced"] = timed(lambda: session.get(f"{url}/content-types/"), args.runs)
+        results[listing] = timed(lambda: session.get(f"{url}/content-types/"), args.runs)
     finally:
         server.terminate()
         server.wait()
 
     print(f"\n{'what':32} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8} {'goal':>8}  verdict")
     for name, r in results.items():
-        verdict = "meets goal" if r["p50"] < GOALS_MS[name] else "MISSES GOAL"
-        print(f"{name:32} {r['p50']:8.1f} {r['p95']:8.1f} {r['min']:8.1f} {'<' + str(GOALS_MS[name]):>8}  {verdict}")
+        goal = GOALS_MS[name.split()[0]]
+        verdict = "meets goal" if r["p50"] < goal else "MISSES GOAL"
+        print(f"{name:32} {r['p50']:8.1f} {r['p95']:8.1f} {r['min']:8.1f} {'<' + str(goal):>8}  {verdict}")
+    if (args.types, args.items) != (1000, 100_000):
+        print("(the goals are for 1000+1000 entries and 100,000 items: these sizes are not theirs)")
     return 0
 
 

@@ -1,6 +1,9 @@
 """The whole machine's CPU time, busy and idle, from /proc/stat's first line: what a benchmark's work
 cost, whichever process or container did it. Containers come and go during a run (a mutant's
-backend, a fault's restart), so their own accounts would lose what they used."""
+backend, a fault's restart), so their own accounts would lose what they used.
+
+A module the benchmarks import (ci_bench, stack_bench), not a benchmark: it has no `__main__`, so
+`./igny8 test` does not smoke-run it (harness.selftest.testplan.benchmarks)."""
 
 import os
 from pathlib import Path

@@ -2,10 +2,11 @@
 """How long each shipped site profile (fixtures/sites/*.yaml) takes to build on a running stack, and
 how long a reset then takes (every test pays it), each beside its goal.
 
-    .venv/bin/python benchmarks/site_profiles.py [--stack NAME] [--resets 3]
+    .venv/bin/python benchmarks/site_profiles.py [--stack NAME] [--resets 3] [--profile NAME ...] [--smoke]
 
 Without --stack it makes a stack (images cached: ~15 s) and removes it afterwards; with one, the
 stack is left on an empty site. Goal (issue #10): the large profile builds in under a minute.
+--smoke: the smallest profile and one reset, to show the benchmark still runs.
 """
 
 import argparse
@@ -23,14 +24,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", help="a running stack (igny8 up) to use")
     parser.add_argument("--resets", type=int, default=3)
+    parser.add_argument("--profile", action="append", metavar="NAME", help="only this shipped profile (repeatable; default: every one)")
+    parser.add_argument("--smoke", action="store_true", help="the smallest profile and one reset: the same code path in seconds")
     args = parser.parse_args()
+    profiles = [sites.load(path) for path in sites.shipped()]
+    unknown = set(args.profile or ()) - {p.name for p in profiles}
+    if unknown:
+        parser.error(f"no shipped profile named {', '.join(sorted(unknown))}; there are {', '.join(p.name for p in profiles)}")
+    if args.profile:
+        profiles = [p for p in profiles if p.name in args.profile]
+    if args.smoke:
+        profiles, args.resets = [min(profiles, key=lambda p: (p.post_count, len(p.post_types) + len(p.taxonomies)))], 1
 
     with running_stack(attach=args.stack) as stack:
         wp = WordPressClient.for_stack(stack)
         print(f"{'profile':8} {'posts':>7} {'entries':>8} {'build s':>8} {'goal':>6} {'reset s':>8} {'goal':>6}")
         try:
-            for path in sites.shipped():
-                profile = sites.load(path)
+            for profile in profiles:
                 start = time.perf_counter()
                 made = sites.build(wp, profile)
                 built = time.perf_counter() - start

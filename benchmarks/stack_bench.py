@@ -2,10 +2,11 @@
 """The stack's figures: time to a ready stack (cold and warm), the reset between tests, the
 QUICK-SYNC-TEST scenario right after `up`, the whole suite on a running stack, and image sizes.
 
-    .venv/bin/python benchmarks/stack_bench.py [--cold] [--resets 20] [--repeat 3] [--suite]
+    .venv/bin/python benchmarks/stack_bench.py [--cold] [--resets 20] [--repeat 3] [--suite] [--smoke]
 
 --cold first removes every igny8 image, the build cache and the debootstrap cache, as on a new
-machine (the Debian packages inside the images still come from the network).
+machine (the Debian packages inside the images still come from the network). --smoke: one warm
+stack, one QUICK-SYNC-TEST and one reset (neither --cold nor --suite), to show the benchmark still runs.
 Goals (issue #14, on 2 cores): cold ≤ 100 s, warm ≤ 3 s, QUICK-SYNC-TEST ≤ 5 s on the first run
 after `up`, the whole suite ≤ 30 s on a running stack; a reset under 1 s (issue #4).
 Beside each goal, its floor: the core-seconds the whole machine kept busy during that step, over
@@ -94,7 +95,10 @@ def main() -> None:
     parser.add_argument("--resets", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="stacks started (and QUICK-SYNC-TEST runs) for the warm figures' median")
     parser.add_argument("--suite", action="store_true", help="also time the whole conformance suite")
+    parser.add_argument("--smoke", action="store_true", help="one stack, one QUICK-SYNC-TEST, one reset; no --cold, no --suite: the same code path in seconds")
     args = parser.parse_args()
+    if args.smoke:
+        args.cold, args.suite, args.repeat, args.resets = False, False, 1, 1
     ensure_engine()
     figures: dict[str, Figure] = {}
     if args.cold:

@@ -61,6 +61,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     if not args.unit:
         engine_ready()
         status = testplan.conformance(totals) or status
+        status = testplan.benchmarks(totals) or status
     print(totals.line())
     return status
 

@@ -7,14 +7,18 @@ alone, and a backend with other table names, through its observer), then the ref
 oldest cell on the shop-shaped site profile with a third-party-style plugin beside it; then a stack
 of its own joins the mutant hunt. The hunt is on the covering sample (harness.selftest.mutants.covering): one
 mutant of each requirement and state; every mutant runs in `./igny8 selftest`, the nightly's. Last,
-the two reference cells are merged into one report and put to the release gate."""
+the two reference cells are merged into one report and put to the release gate. Then every script in
+benchmarks/ runs in smoke mode (`--smoke`), one after the other, so that none rots unseen."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +44,10 @@ FIELD_REPORT_MUTANT = "counts-off-by-one"  # a bug a customer's config_json or d
 # Two stacks hunt mutants at once (the second once the other lane is done): the runs mostly wait on
 # HTTP, PHP and the databases, so a second stack nearly halves the self-test on two cores.
 SELFTEST_WORKERS = 2
+BENCHMARKS = ROOT / "benchmarks"
+# A script has a main; a module the benchmarks import (machine_cpu.py) has none and is not run.
+SCRIPT = re.compile(r"""^if __name__ == ["']__main__["']:""", re.MULTILINE)
+SMOKE_TIMEOUT = 600.0  # seconds: a smoke run takes seconds to a minute; one still going after this broke
 
 
 ON_STACK = ROOT / "tests" / "onstack"  # the harness's tests that start real stacks: a lane runs them, not --unit
@@ -217,3 +225,57 @@ def _gate_edges(totals: Totals, runs: Sequence[Path]) -> int:
     print(decision.answer(), *(f"  {line}" for line in decision.why()), f"report: {merged / 'report.html'}", sep="\n", flush=True)
     totals.add_check("release gate on the oldest and newest cells", decision.releasable)
     return 0 if decision.releasable else 1
+
+
+def benchmark_scripts(folder: Path = BENCHMARKS) -> list[Path]:
+    """The benchmarks in `folder`: every *.py with a `__main__`, whatever its name, so that a new one
+    is smoke-run without an edit here."""
+    return [path for path in sorted(folder.glob("*.py")) if SCRIPT.search(path.read_text())]
+
+
+def benchmarks(totals: Totals, folder: Path = BENCHMARKS, timeout: float = SMOKE_TIMEOUT) -> int:
+    """Every benchmark in `folder` with `--smoke`: the code path of its figures on the smallest sizes,
+    a stack started where it needs one, so one after the other. One check each: it must exit 0, goals
+    met or not (a goal is a figure to read); one that cannot run here says "skipped: <why>" and exits 0."""
+    failed = 0
+    for path in benchmark_scripts(folder):
+        section(f"a benchmark in smoke mode: {path.name} --smoke")
+        started = time.perf_counter()
+        status, skipped, timed_out = _smoke(path, timeout)
+        ok = status == 0 and not timed_out
+        outcome = f"stopped after {timeout:.0f} s" if timed_out else f"exit {status}" + (f", {skipped}" if skipped else "")
+        print(f"{path.name} --smoke: {outcome} in {time.perf_counter() - started:.0f} s -> {'ok' if ok else 'BROKE'}", flush=True)
+        totals.add_check(f"{path.name} --smoke", ok)
+        failed |= not ok
+    return int(failed)
+
+
+def _smoke(path: Path, timeout: float) -> tuple[int, str, bool]:
+    """Runs `path --smoke` from the checkout, its output shown as it comes: (exit status, its
+    "skipped: ..." line if it printed one, whether it was stopped for taking longer than `timeout`)."""
+    skipped, timed_out = "", threading.Event()
+    command = [sys.executable, str(path), "--smoke"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:  # a Ctrl-C here reaches it too
+        watchdog = threading.Timer(timeout, _stop, (run, timed_out))
+        watchdog.start()
+        try:
+            assert run.stdout is not None
+            for line in run.stdout:
+                print(f"   | {line}", end="", flush=True)
+                skipped = skipped or (line.strip() if line.startswith("skipped:") else "")
+            status = run.wait()
+        finally:
+            watchdog.cancel()
+    return status, skipped, timed_out.is_set()
+
+
+def _stop(run: subprocess.Popen[str], timed_out: threading.Event) -> None:
+    """A smoke run past its time: a Ctrl-C (a stack it made is removed), then SIGKILL a minute later."""
+    if run.poll() is not None:  # it ended as the time came
+        return
+    timed_out.set()
+    run.send_signal(signal.SIGINT)
+    try:
+        run.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
