@@ -16,6 +16,8 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from harness.clients.settings_page import SettingsPage, Submission
 from harness.clients.wordpress import STRUCTURE_HOOK, WordPressClient
+from harness.judge.secrets import in_any
+from harness.judge.secrets import leaks as secrets_found
 from harness.spec import spec
 
 SCHEMA = spec.SPEC_DIR / "diagnostics.schema.json"
@@ -53,18 +55,10 @@ def diagnostics(response: requests.Response, evidence) -> dict:
     return doc
 
 
-def key_pieces(key: str) -> dict[str, str]:
-    """What must not appear of a key: itself, and every 10-character piece of it (a page that shows a
-    key's start shows about as much; shorter pieces of a key-shaped string could occur by chance)."""
-    pieces = {"the API key": key}
-    pieces.update({f"its characters {i}-{i + 10}": key[i : i + 10] for i in range(len(key) - 9)})
-    return pieces
-
-
 def leaks(response: requests.Response, doc: dict | None, key: str) -> list[str]:
-    """The pieces of `key` found in the download's bytes, or in its values once JSON escapes are read."""
-    texts = [response.content.decode("utf-8", "replace"), json.dumps(doc, ensure_ascii=False) if doc is not None else ""]
-    return [name for name, piece in key_pieces(key).items() if any(piece in text for text in texts)]
+    """Every form of `key` (harness.judge.secrets) found in the download's bytes, or in its values once JSON escapes are read."""
+    places = {"the download's bytes": response.content.decode("utf-8", "replace"), "its values": json.dumps(doc, ensure_ascii=False) if doc is not None else ""}
+    return secrets_found({"the API key": key}, places)
 
 
 def generated(value: str) -> datetime:
@@ -119,8 +113,7 @@ def test_the_diagnostics_hold_the_sent_structure_the_versions_the_plugins_and_th
     assert any("[IGNY8] Site structure synced" in line for line in doc["log"]), f"the diagnostics' log has no sync line: {doc['log'][-5:]}"
     logged = igny8_wp.igny8_log_lines()[-MAX_LOG_LINES:]
     igny8_evidence.text("debug.log's [IGNY8] lines", "\n".join(logged))
-    pieces = key_pieces(igny8_backend.api_key).values()
-    differing = [(ours, theirs) for ours, theirs in zip(doc["log"], logged, strict=False) if ours != theirs and not any(p in theirs for p in pieces)]
+    differing = [(ours, theirs) for ours, theirs in zip(doc["log"], logged, strict=False) if ours != theirs and not in_any(igny8_backend.api_key, [theirs])]
     assert len(doc["log"]) == len(logged) and not differing, (
         f"the diagnostics' log is not debug.log's last [IGNY8] lines, oldest first (masked where they hold the key): "
         f"{len(doc['log'])} lines for {len(logged)}; first difference {differing[:1]}"

@@ -1,11 +1,13 @@
 """Throttling (OPS-4, SEC-13): a key over the API's rate is answered 429 with Retry-After and waits
-alone; a username whose failed logins reached the rate waits too, even with its right password.
+alone; a username whose failed logins reached the rate waits too, even with its right password,
+and under every form of the name that logs into the same account (SEC-13 counts by account).
 The rates are those the harness gives the backend (CONTRACT.md 2.1). Each test throttles a fresh
 tenant of its own, so that the run's tenant, the bystander and the tests after it are untouched."""
 
 from __future__ import annotations
 
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,6 +18,7 @@ from harness.clients.backend import BackendClient
 from harness.clients.tab import ContentTypesTab, goto, on_login_page
 from harness.generate.structures import structure, timestamp
 from harness.judge.observed import observed
+from harness.spec.status import incomplete
 from harness.stack.config import Rate
 
 SENDERS = 8
@@ -26,7 +29,7 @@ ROOM = 3  # seconds a throttled key must still wait for a test to act inside the
 def igny8_rates(request, igny8_backend_target):
     """The backend's rates, as the harness set them; NOT APPLICABLE where it did not."""
     if igny8_backend_target.rates is None:
-        pytest.skip("NOT APPLICABLE: the harness did not set this backend's rates (a backend it does not start)")
+        incomplete(request.node, "the harness did not set this backend's rates (a backend it does not start): the throttle's bounds are unknown")
     return igny8_backend_target.rates
 
 
@@ -149,3 +152,72 @@ def test_while_one_username_waits_another_one_failure_short_of_the_rate_logs_in(
         log_in(other, tab.url, forgetful.username, "not-the-password")
     tab.open_as(forgetful.username, forgetful.password)
     assert other.get_by_test_id("integration-status").count() == 1, "a user one failed login short of the rate could not log in, while another username waited"
+
+
+def other_forms(username: str) -> dict[str, str]:
+    """{what: form} of `username` other than itself that a login might take for the same account:
+    cases, spaces around it, fullwidth letters and digits (U+FF01..FF5E, whose compatibility form
+    is ASCII), and its composed and decomposed Unicode forms. Which of them a backend accepts is its
+    own business: SEC-13 says only that whichever reach the account wait with it."""
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in username)
+    forms = {
+        "upper case": username.upper(),
+        "lower case": username.lower(),
+        "spaces around it": f"  {username} ",
+        "fullwidth letters and digits": fullwidth,
+        "fullwidth, upper case": fullwidth.upper(),
+        "composed (NFC)": unicodedata.normalize("NFC", username),
+        "decomposed (NFD)": unicodedata.normalize("NFD", username),
+    }
+    kept: dict[str, str] = {}
+    for what, form in forms.items():
+        if form != username and form not in kept.values():
+            kept[what] = form
+    return kept
+
+
+def fail_logins_up_to_the_rate(page: Page, tab_url: str, username: str, rate: Rate) -> float:
+    """`rate.requests` failed logins for `username`; when the first was sent (time.monotonic())."""
+    started = time.monotonic()
+    for _ in range(rate.requests):
+        log_in(page, tab_url, username, "not-the-password")
+    return started
+
+
+@pytest.mark.requirement("SEC-13", case="negative")
+def test_a_username_that_waits_waits_under_every_form_of_the_name(page, igny8_backend_target, igny8_new_tenant, igny8_rates, igny8_evidence):
+    tenant = igny8_new_tenant("igny8 respelled").tenant
+    tab = ContentTypesTab(page, igny8_backend_target.backend_url, tenant.site_id)
+    started = fail_logins_up_to_the_rate(page, tab.url, tenant.username, igny8_rates.login)
+    seen: dict[str, dict[str, object]] = {}
+    for what, form in other_forms(tenant.username).items():
+        if time.monotonic() - started >= igny8_rates.login.seconds - ROOM:
+            pytest.fail(f"the forms of the name could not all be tried within the {igny8_rates.login.seconds} s the wait lasts at least")
+        answer = log_in(page, tab.url, form, tenant.password)
+        goto(page, tab.url)
+        seen[what] = {"form": form, "answer": answer.status, "Retry-After": answer.headers.get("retry-after"), "then the tab": not on_login_page(page)}
+        if seen[what]["then the tab"]:
+            break  # logged in: the forms after it would find the session, not the throttle
+    igny8_evidence.json("the right password under other forms of a name that waits", seen)
+    let_in = [what for what, each in seen.items() if each["then the tab"]]
+    assert not let_in, (
+        f"after {igny8_rates.login.requests} failed logins for {tenant.username!r}, its right password under another form of the name "
+        f"({let_in[0]}: {seen[let_in[0]]['form']!r}, answered {seen[let_in[0]]['answer']}) logged into the account, which must wait"
+    )
+
+
+@pytest.mark.requirement("SEC-13", case="positive")
+def test_while_a_username_waits_under_every_form_of_it_a_look_alike_one_logs_in(page, new_context, igny8_backend_target, igny8_new_tenant, igny8_rates):
+    """Two tenants made alike ("igny8 respelled <6 hex digits>"): failures under every form of one's
+    name hold back neither the other's name nor its login."""
+    guessed, neighbour = igny8_new_tenant("igny8 respelled").tenant, igny8_new_tenant("igny8 respelled").tenant
+    url = igny8_backend_target.backend_url
+    guessed_tab = ContentTypesTab(page, url, guessed.site_id).url
+    fail_logins_up_to_the_rate(page, guessed_tab, guessed.username, igny8_rates.login)
+    for form in other_forms(guessed.username).values():
+        log_in(page, guessed_tab, form, "not-the-password")
+    other = new_context().new_page()
+    tab = ContentTypesTab(other, url, neighbour.site_id).open_as(neighbour.username, neighbour.password)
+    assert tab.redirected_to_login and other.get_by_test_id("integration-status").count() == 1, (
+        f"while {guessed.username!r} waited, {neighbour.username!r}, another account, could not log in with its right password"
+    )

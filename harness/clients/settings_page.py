@@ -33,6 +33,7 @@ class Outcome:
     url: str
     seconds: float
     notices: list[Notice] = field(default_factory=list)
+    page: str = field(default="", repr=False)  # the HTML the action returned: a surface a secret must not reach (SEC-5)
 
     @property
     def kind(self) -> str | None:
@@ -102,7 +103,7 @@ class SettingsPage:
         start = time.monotonic()
         response = (wp or self.wp).post(submission.url, submission.data)
         seconds = time.monotonic() - start
-        return Outcome(response.status_code, response.url, seconds, notices(BeautifulSoup(response.text, "html.parser")))
+        return Outcome(response.status_code, response.url, seconds, notices(BeautifulSoup(response.text, "html.parser")), response.text)
 
     def press(self, button: str, fields: dict[str, str] | None = None) -> Outcome:
         """Fills `fields`, presses `button`, and reads the outcome where the browser lands."""

@@ -193,6 +193,11 @@ class WordPressClient:
         """The options stored since the site was installed, transients aside (by name only: never read)."""
         return [str(name) for name in self.control("GET", "/options/added")["options_added"]]
 
+    def options_the_plugin_added(self) -> list[str]:
+        """The options added by a call through the plugin under test's files since the site was reset,
+        at its activation too (by name only: never read); WordPress's own and other plugins' are not among them."""
+        return [str(name) for name in self.control("GET", "/options/added")["by_plugin"]]
+
     def uninstall_plugin(self) -> list[str]:
         """Uninstalls the plugin as deleting it in wp-admin does (its files stay for the next reset): the options added since install that remain."""
         return [str(name) for name in self.control("POST", "/plugin/uninstall")["options_added"]]
@@ -200,6 +205,27 @@ class WordPressClient:
     def stored_anywhere(self, needle: str) -> list[str]:
         """The table.column places of the WordPress database that hold `needle`."""
         return [str(place) for place in self.control("POST", "/search", needle=needle)["found"]]
+
+    def stored_matching(self, pattern: str) -> list[str]:
+        """The table.column places of the WordPress database where the regular expression `pattern`
+        (MariaDB's REGEXP, case-insensitive) matches: every form of a secret at once (harness.judge.secrets.pattern)."""
+        return [str(place) for place in self.control("POST", "/search", pattern=pattern)["found"]]
+
+    def ajax_actions(self) -> dict[str, list[str]]:
+        """The plugin under test's admin-ajax actions, each with who may call it ("user", "visitor"),
+        as admin-ajax.php itself registers them (the test control asks from there)."""
+        response = self.http.get(f"{self.base_url}/wp-admin/admin-ajax.php?action=igny8tc_ajax_actions", headers={"X-Igny8-Test-Token": self.control_token})
+        body = response.json()
+        if not body.get("success"):
+            raise WordPressError(f"the test control could not list admin-ajax actions: {response.status_code} {response.text[:200]}")
+        return {str(k): [str(w) for w in v] for k, v in (body["data"] or {}).items()}
+
+    def rest_get(self, route: str, as_user: bool = True) -> requests.Response:
+        """A GET of a REST route, as this logged-in user (with the REST nonce WordPress gives it) or as a visitor."""
+        if not as_user:
+            return self.anonymous().http.get(f"{self.base_url}/?rest_route={route}")
+        nonce = self.http.get(f"{self.base_url}/wp-admin/admin-ajax.php?action=rest-nonce").text.strip()
+        return self.http.get(f"{self.base_url}/?rest_route={route}", headers={"X-WP-Nonce": nonce})
 
     def debug_log(self, lines: int = 200) -> list[str]:
         return [str(line) for line in self.control("GET", f"/debug-log&lines={lines}")["lines"]]

@@ -14,6 +14,7 @@ from harness.base import cancel
 from harness.base.paths import REPORTS, ROOT
 from harness.base.progress import say
 from harness.launch import warm
+from harness.launch.salvage import how_it_ended, salvage
 from harness.runs.options import RunOptions, pytest_args
 
 
@@ -42,11 +43,17 @@ def run_suite(run_dir: Path, options: RunOptions, extra: Sequence[str] = (), env
     environment = {**os.environ, **(env or {})}
     if not quiet:  # at the terminal: a new Python, which keeps stdin (--pdb) and its output live
         with subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=environment) as child:
-            return _until_done(child.pid, child.wait)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    run = warm.start_pytest(args, ROOT, environment, run_dir / "pytest.log")
-    assert run.pid is not None
-    return _until_done(run.pid, lambda: warm.exit_status(run))
+            status = _until_done(child.pid, child.wait)
+    else:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        run = warm.start_pytest(args, ROOT, environment, run_dir / "pytest.log")
+        assert run.pid is not None
+        status = _until_done(run.pid, lambda: warm.exit_status(run))
+    if status < 0:  # ended by a signal: as a shell says it, 128 + its number
+        status = 128 - status
+    if status and not (run_dir / "results.json").exists() and salvage(run_dir, status, options):
+        say(f"{how_it_ended(status)}: {run_dir / 'results.json'} holds what it finished, the rest NOT RUN")
+    return status
 
 
 def _until_done(pid: int, wait: Callable[[], int]) -> int:

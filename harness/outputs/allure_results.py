@@ -42,6 +42,7 @@ class AllureResults(FileOutput):
         executor = {"name": "igny8 conformance harness", "type": "igny8", "buildName": run["id"], "reportName": f"IGNY8 conformance {run['id']}"}
         (allure_dir / "executor.json").write_text(json.dumps(executor, indent=2))
         mark_flaky(allure_dir, doc["tests"])
+        label_charges(allure_dir, doc["tests"])
         categories = [  # the first that matches is a result's category: FLAKY before "Setup broke"
             {"name": "Flaky (failed, then passed when re-run)", "matchedStatuses": ["broken"], "flaky": True},
             {"name": "Known failures (baseline)", "matchedStatuses": ["skipped"], "messageRegex": ".*known failure.*"},
@@ -65,6 +66,22 @@ def mark_flaky(allure_dir: Path, tests: list[dict[str, Any]]) -> None:
         if nodeid in flaky and result.get("status") == "passed":
             result["status"] = "broken"
             result["statusDetails"] = {**result.get("statusDetails", {}), "flaky": True, "message": f"FLAKY: {flaky[nodeid]['message']}"}
+            path.write_text(json.dumps(result, ensure_ascii=False))
+
+
+def label_charges(allure_dir: Path, tests: list[dict[str, Any]]) -> None:
+    """A failure charged to some of its test's requirements (harness.suite.charge) says so in Allure:
+    a "charged" label per requirement, and the status message names them."""
+    charged = {t["nodeid"]: t["charged"] for t in tests if t.get("charged")}
+    if not charged:
+        return
+    for path in allure_dir.glob("*-result.json"):
+        result = json.loads(path.read_text())
+        nodeid = next((label["value"] for label in result.get("labels", []) if label.get("name") == "igny8_id"), None)
+        if nodeid in charged and result.get("status") in ("failed", "broken"):
+            result["labels"] = [*result.get("labels", []), *({"name": "charged", "value": rid} for rid in charged[nodeid])]
+            details = result.get("statusDetails", {})
+            result["statusDetails"] = {**details, "message": f"charged to {', '.join(charged[nodeid])}: {details.get('message', '')}"}
             path.write_text(json.dumps(result, ensure_ascii=False))
 
 

@@ -42,6 +42,13 @@ class TestResult:
     # Every run of the test, in order (more than one when a failure was re-run): each attempt's
     # status, duration, message and evidence, so that the failures behind a FLAKY stay visible.
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    # The requirements a failure is charged to (the test's `igny8_requirement` block that broke);
+    # empty: every requirement the test names. The others are not charged (harness.suite.charge).
+    charged: list[str] = field(default_factory=list)
+
+    def speaks_for(self, requirement_id: str) -> bool:
+        """Whether this result judges the requirement: a failure charged to others says nothing of it."""
+        return not (self.status in (FAIL, ERROR, FLAKY) and self.charged and requirement_id not in self.charged)
 
 
 def attempt_record(number: int) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
     for req in spec.requirements().values():
         mine = [t for t in tests if req.id in t.requirements]
         # A test about a site this run's is not (no third-party plugin on it) says nothing of the requirement.
-        judged = [t for t in mine if not (t.site_lacks and t.status == NOT_APPLICABLE)]  # none left: NOT RUN
+        judged = [t for t in mine if not (t.site_lacks and t.status == NOT_APPLICABLE) and t.speaks_for(req.id)]  # none left: NOT RUN
         applicable = not (req.capability and req.capability in unclaimed)
         rows.append(
             {

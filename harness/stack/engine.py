@@ -178,13 +178,13 @@ class Engine:
 
     def labelled_containers(self, label: str) -> list[LabelledContainer]:
         with _explained(f"listing containers labelled {label}"):
-            found = self.client.container.list(all=True, filters={"label": label})
+            found = self.client.container.list(all=True, filters=[("label", label)])
         labelled = [(c, dict(c.config.labels or {})) for c in found]
         return [LabelledContainer(c.name, labels.get("com.docker.compose.project"), labels, c.state.status or "") for c, labels in labelled]
 
     def labelled_volumes(self, label: str) -> list[tuple[str, Mapping[str, str]]]:
         with _explained(f"listing volumes labelled {label}"):
-            return [(v.name, dict(v.labels or {})) for v in self.client.volume.list(filters={"label": label})]
+            return [(v.name, dict(v.labels or {})) for v in self.client.volume.list(filters=[("label", label)])]
 
     def remove_volume(self, name: str) -> None:
         with _explained(f"removing volume {name}"):

@@ -138,6 +138,12 @@ class Stack:
         """How many requests the proxy has had on its plain-HTTP port (wordpress-stack/api/nginx.conf's mark)."""
         return sum("igny8-plain-http " in line for line in self.project.logs(["api"]).splitlines())
 
+    def elsewhere_requests(self) -> list[str]:
+        """The requests the other backend URL has had (ELSEWHERE_NAME, SEC-12), each as "METHOD URI
+        key=yes|no": whether it carried an Authorization header (wordpress-stack/api/nginx.conf's mark)."""
+        lines = self.project.logs(["api"]).splitlines()
+        return [line.split("igny8-elsewhere ", 1)[1].strip() for line in lines if "igny8-elsewhere " in line]
+
     def from_inside(self, method: str, url: str, headers: dict[str, str], body: str = "") -> neighbour.Answer:
         """A request from a neighbour of the backend on the stack's network (harness.stack.neighbour)."""
         return neighbour.request(self.project, method, url, headers, body)
@@ -285,6 +291,10 @@ class Stack:
     def expected_revision(self) -> str | None:
         """The revision the backend must answer: known only for the reference built from this checkout."""
         return source_revision() if self.config.backend_image == REFERENCE_BACKEND_IMAGE else None
+
+    def backend_logs(self) -> str | None:
+        """The backend's container's output (its own server's lines; TLS ends at the proxy in front)."""
+        return self.logs("backend")
 
     def describe(self, show_secrets: bool = False) -> str:
         """What a person needs to use the stack by hand."""

@@ -25,6 +25,9 @@ from harness.target import manifest
 BULKY = {"igny8_evidence"}
 
 
+JOURNAL = "journal.jsonl"  # in the run folder: every finished test, as it finished
+
+
 class ResultCollector:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -50,6 +53,7 @@ class ResultCollector:
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
         result.cases = props.get("igny8_cases", result.cases)
         result.fault = props.get("igny8_fault", result.fault)
+        result.charged = props.get("igny8_charged", result.charged)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):
             result.incomplete = props[NOT_APPLICABLE_PROPERTY]["reason"]
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("site_lacks"):
@@ -69,6 +73,15 @@ class ResultCollector:
             result.known = report.wasxfail
             if report.passed:
                 result.message = "passes now: its baseline entry can go"
+        if report.when == "teardown" and self.options["report_dir"]:
+            self._journal(result)
+
+    def _journal(self, result: results.TestResult) -> None:
+        """Each finished attempt, as it finishes: a run killed before it writes its results loses
+        none of what it found (harness.launch.salvage reads this). The last line of a test stands."""
+        line = {"nodeid": result.nodeid, "requirements": result.requirements, "status": result.status, "message": result.message[:2000]}
+        with (Path(self.options["report_dir"]) / JOURNAL).open("a") as journal:
+            journal.write(json.dumps(line) + "\n")
 
     def _attempt(self, result: results.TestResult, report: pytest.TestReport, evidence: list[Any]) -> dict[str, Any]:
         """The attempt this report belongs to (pytest-rerunfailures numbers them from 0 in
@@ -97,16 +110,20 @@ class ResultCollector:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that could not make its checks is no pass
         if any(t.status == results.FLAKY for t in tests) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a flaky check is no pass (harness.runs.results.verdict)
+        from harness.suite.items import MANIFEST
+
+        claimed = self.config.stash[MANIFEST].capabilities
+        verdict = results.verdict(results.requirement_rows(tests, manifest.unclaimed(claimed)), tests)
+        if verdict == results.FAIL and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # the exit status says what the verdict says (a known test's broken setup)
         if not self.options["report_dir"]:
             return
-        from harness.suite.items import MANIFEST
 
         run_dir = Path(self.options["report_dir"])
         system = running_system(run_dir)
         for test in tests:
             if test.status in (results.FAIL, results.ERROR, results.FLAKY):
                 test.repro = f"./igny8 repro {shlex.quote(test.repro_file)}" if test.repro_file else self.repro_command(test.nodeid, system)
-        claimed = self.config.stash[MANIFEST].capabilities
         run = {
             "id": run_dir.name,
             "started": self.started,
@@ -173,6 +190,8 @@ def running_system(run_dir: Path) -> dict[str, Any]:
 def _status(report: pytest.TestReport, props: dict[str, Any]) -> str | None:
     if getattr(report, "wasxfail", None) and report.when == "call":
         return results.PASS if report.passed else results.FAIL  # a known failure is still a failure
+    if getattr(report, "wasxfail", None) and report.when == "setup":
+        return results.ERROR  # a known failure covers its check, not a setup that broke before it
     if report.skipped:
         return results.NOT_APPLICABLE if props.get(NOT_APPLICABLE_PROPERTY) else results.SKIPPED
     failed = report.failed or report.outcome == "rerun"  # pytest-rerunfailures' outcome for a failure it runs again

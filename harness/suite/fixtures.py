@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ from harness.judge.bystander import Bystander
 from harness.judge.checks import CheckContext
 from harness.judge.session import observer_for
 from harness.runs.options import RunOptions
-from harness.spec.status import incomplete
+from harness.spec.status import incomplete, not_applicable
 from harness.stack.stack import Stack, Wanted, running_stack
 from harness.stack.tenants import IntegrationChange, Tenant, TenantsUnavailable
+from harness.suite import charge
 from harness.suite.evidence import Evidence
+from harness.target import manifest
 from harness.target.external import ExternalBackend
 from harness.target.manifest import PluginManifest
 from harness.target.observer import Observer
@@ -51,8 +54,19 @@ def igny8_plugin_manifest(request: pytest.FixtureRequest) -> PluginManifest:
     """The plugin's manifest (spec/CONTRACT.md 1.1): its settings page, controls, main file, capabilities."""
     from harness.suite.items import MANIFEST
 
-    manifest: PluginManifest = request.config.stash[MANIFEST]
-    return manifest
+    plugin: PluginManifest = request.config.stash[MANIFEST]
+    return plugin
+
+
+@pytest.fixture
+def igny8_requirement(request: pytest.FixtureRequest, igny8_plugin_manifest: PluginManifest) -> Callable[..., AbstractContextManager[None]]:
+    """`with igny8_requirement("CONN-8"): ...`: a failure inside is charged to CONN-8 alone (harness.suite.charge)."""
+    unclaimed = manifest.unclaimed(igny8_plugin_manifest.capabilities)
+
+    def block(*ids: str) -> AbstractContextManager[None]:
+        return charge.charged_to(request.node, ids, unclaimed)
+
+    return block
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +85,7 @@ def igny8_stack(request: pytest.FixtureRequest, igny8_options: RunOptions, igny8
     with the plugin and backend the run names put in place."""
     o = igny8_options
     if o["backend_url"]:
-        pytest.skip("no WordPress in a --igny8-backend-url run: it checks the backend only")
+        not_applicable(request.node, "no WordPress in a --igny8-backend-url run: it checks the backend only")
     plugin_file = igny8_plugin_manifest.plugin_file if o["plugin"] else None
     wanted = Wanted(o["wp"], o["plugin"], plugin_file, o["backend_image"], o["php"], extra_plugins=sites.plugins_for_run(o["with_plugin"], o["site"]))
     live = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled  # progress shows as it happens
@@ -184,8 +198,8 @@ def igny8_stack_info(
     if not igny8_options["backend_url"]:
         stack: Stack = request.getfixturevalue("igny8_stack")
         state = request.getfixturevalue("igny8_wp_session").state()
-        manifest: PluginManifest = request.getfixturevalue("igny8_plugin_manifest")
-        info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": manifest.name}
+        plugin: PluginManifest = request.getfixturevalue("igny8_plugin_manifest")
+        info["plugin"] = {**state["plugin"], "dir": stack.config.plugin_dir, "manifest": plugin.name}
         info["extra_plugins"] = extra_plugins_ran(stack, state)
         site: sites.SiteProfile = request.getfixturevalue("igny8_site")
         if site is not sites.NO_SITE:

@@ -6,6 +6,8 @@ A pytest plugin, registered by harness.suite.pytest_plugin."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from harness.runs import durations, shards
 PLANNED = pytest.StashKey[list[dict[str, Any]]]()
 WORKER_OUTPUT = "igny8_planned"  # how a pytest-xdist worker hands its plan to the controller's collector
 DURATIONS_FILE = "test-durations.json"  # in the run folder: what the split was balanced by
+PLAN_FILE = "planned.json"  # in the run folder, written at collection: what a crashed run was meant to run (harness.launch.salvage)
 
 
 def planned(config: pytest.Config) -> list[dict[str, Any]] | None:
@@ -43,6 +46,7 @@ class Planner:
     def __init__(self, config: pytest.Config, shard: str | None, report_dir: str | None) -> None:
         self.config = config
         self.shard = shards.parse(shard) if shard else None
+        self.report_dir = report_dir
         self.durations = history(config, report_dir) if self.shard else {}
 
     @pytest.hookimpl(trylast=True)  # after -k, -m and --igny8-requirements chose: the plan is what they left
@@ -51,6 +55,10 @@ class Planner:
 
         plan = [{"nodeid": item.nodeid, "requirements": requirement_ids(item)} for item in items]
         config.stash[PLANNED] = plan
+        if self.report_dir:  # every worker collects the same plan: the last one written stands
+            written = Path(self.report_dir) / f".{PLAN_FILE}.{os.getpid()}"
+            written.write_text(json.dumps(plan))
+            written.replace(Path(self.report_dir) / PLAN_FILE)
         if hasattr(config, "workeroutput"):
             config.workeroutput[WORKER_OUTPUT] = plan
         if self.shard is None:

@@ -18,7 +18,7 @@ from harness.runs import baseline, options
 from harness.spec import spec
 from harness.spec.status import mark_not_applicable
 from harness.stack.config import REFERENCE_PLUGIN, extra_plugin_dirs
-from harness.suite import fixtures
+from harness.suite import charge, fixtures
 from harness.suite.collector import ResultCollector
 from harness.suite.items import KNOWN, MANIFEST, cases, requirement_ids
 from harness.suite.planned import Planner
@@ -155,6 +155,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when == "call" and report.failed and call.excinfo is not None and charge.charged(call.excinfo.value):
+        charged = (charge.PROPERTY, charge.charged(call.excinfo.value))
+        report.user_properties.append(charged)
+        item.user_properties.append(charged)  # junitxml writes the teardown report's properties
     if report.when == "setup" and report.failed and item.config.pluginmanager.hasplugin("rerunfailures") and _shared_fixture_broke(item):
         # reruns=0 keeps pytest-rerunfailures from dropping the cached error at teardown; condition=False
         # from starting another attempt (it took the count before this attempt began).

@@ -58,6 +58,9 @@ class ExternalBackend:
     def backend_label(self) -> str:
         return f"external: {self.backend_url}"
 
+    def backend_logs(self) -> str | None:
+        return None  # its deployment's: out of the harness's reach
+
     def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
         """For the run, the given key's integration (connect/ names it, and marks it connected); no other."""
         if role != "run":

@@ -56,6 +56,9 @@ class BackendTarget(Protocol):
     def rates(self) -> Rates | None:
         """The rates the backend throttles at (OPS-4, SEC-13), when the harness set them; None: unknown."""
 
+    def backend_logs(self) -> str | None:
+        """What the backend has logged, where the harness can read it (None: it cannot)."""
+
     @property
     def tenants(self) -> TenantSource:
         """Where other tenants come from."""

@@ -24,11 +24,25 @@ import pytest
 from harness.base.paths import ROOT
 from harness.stack.sweep import stacks
 
-# Two modules of quick tests: the signal lands after the first test passed and before the last.
-SELECTION = ["scenarios/test_structure.py", "scenarios/test_labels.py", "--no-allure-html", "--no-rerun", "-n", "0"]  # serial: its output names the stack
-FIRST_TEST_PASSED = re.compile(r"scenarios/test_structure\.py \.")
+# Three modules of quick tests (about 40 s): the signal lands after the first test passed, well before the last.
+SELECTION = [
+    "scenarios/test_structure.py",
+    "scenarios/test_labels.py",
+    "scenarios/test_states.py",
+    "--no-allure-html",
+    "--no-rerun",
+    "-n",
+    "0",
+]  # serial: its output names the stack
+FIRST_TEST_PASSED = re.compile(r"answer: done in [\d.]+s\n\.")
 STACK_NAME = re.compile(r"\b(igny8-[0-9a-f]{6})\b")
 RUN_FOLDER = re.compile(r"run folder: (\S+)")
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without what pytest and the backend's tests put in it: a run
+    started from here is a user's run, not a test's child."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTEST", "DATABASE_URL", "IGNY8_API_RATE"))}
 
 
 class Run:
@@ -37,7 +51,9 @@ class Run:
     def __init__(self, log: Path, *args: str) -> None:
         self.log = log
         with log.open("w") as out:
-            self.process = subprocess.Popen([str(ROOT / "igny8"), "run", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(ROOT / "igny8"), "run", *args], cwd=ROOT, env=clean_environment(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -99,7 +115,7 @@ with running_stack() as stack:
 
 
 def test_a_killed_runs_stack_is_removed_by_the_next_run_and_a_live_ones_is_not(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], cwd=ROOT, env=clean_environment(), stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert holder.stdout is not None
         live = holder.stdout.readline().strip()
@@ -123,3 +139,24 @@ def test_a_killed_runs_stack_is_removed_by_the_next_run_and_a_live_ones_is_not(t
         os.killpg(holder.pid, signal.SIGTERM)
         holder.wait(60)
     assert not containers_of(live), "the holder's SIGTERM did not remove its stack"
+
+
+def test_a_run_whose_pytest_is_killed_in_its_last_module_is_no_pass_and_says_how_it_ended(tmp_path):
+    """pytest killed outright (as a runner's OOM killer does), the command line alive: the run's
+    exit status is 137 and its results, made from what pytest journaled, are not PASS."""
+    run = Run(tmp_path / "run.log", *SELECTION)
+    folder = Path(run.wait_for(RUN_FOLDER).group(1))
+    run.wait_for(re.compile(r"scenarios/test_states\.py .*\."))  # the last module is under way
+    pytest_pid = int(subprocess.run(["pgrep", "-P", str(run.process.pid), "-f", "pytest"], capture_output=True, text=True).stdout.split()[0])
+    os.kill(pytest_pid, signal.SIGKILL)
+    status = run.exit_status()
+    assert status == 128 + signal.SIGKILL, f"exit {status}:\n{run.output()[-2000:]}"
+    doc = json.loads((folder / "results.json").read_text())
+    assert doc["run"]["verdict"] != "PASS" and "SIGKILL" in doc["run"]["crashed"]
+    statuses = {t["nodeid"]: t["status"] for t in doc["tests"]}
+    assert any(s == "PASS" for s in statuses.values()), "what ran before the kill was lost"
+    assert any(s == "NOT RUN" for n, s in statuses.items() if "test_states" in n), "the last module's remaining tests are not NOT RUN"
+    leaked = STACK_NAME.search(run.output())
+    assert leaked
+    subprocess.run([str(ROOT / "igny8"), "sweep"], cwd=ROOT, env=clean_environment(), capture_output=True, timeout=120)
+    assert not containers_of(leaked.group(1))

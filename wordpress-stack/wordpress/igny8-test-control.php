@@ -294,6 +294,34 @@ function igny8tc_tables_table() {
 }
 
 /**
+ * Which options the plugin under test added (CONN-10: uninstall removes what the plugin stored): each
+ * option added by a call that passes through the plugin's own files, by name, in an option of the
+ * test control's (reset with the site). WordPress's own (widgets, rewrite rules) and other plugins'
+ * are not the plugin's to remove; telling them apart by who added them needs no list of names.
+ */
+const IGNY8TC_PLUGIN_OPTIONS = 'igny8tc_plugin_options';
+
+add_action(
+	'add_option',
+	function ( $name ) {
+		if ( IGNY8TC_PLUGIN_OPTIONS === $name || 0 === strpos( $name, '_transient' ) || 0 === strpos( $name, '_site_transient' ) ) {
+			return;
+		}
+		$folder = wp_normalize_path( WP_PLUGIN_DIR . '/' . IGNY8TC_PLUGIN_DIR . '/' );
+		foreach ( debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS ) as $frame ) { // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+			if ( isset( $frame['file'] ) && 0 === strpos( wp_normalize_path( $frame['file'] ), $folder ) ) {
+				$names = (array) get_option( IGNY8TC_PLUGIN_OPTIONS, array() );
+				if ( ! in_array( $name, $names, true ) ) {
+					$names[] = $name;
+					update_option( IGNY8TC_PLUGIN_OPTIONS, $names, false );
+				}
+				return;
+			}
+		}
+	}
+);
+
+/**
  * The options added since the pristine copy, transients aside (they come and go with any page): what
  * the plugin, or WordPress on its behalf, has stored since the site was installed.
  */
@@ -382,8 +410,9 @@ function igny8tc_restore() {
 	return true;
 }
 
-/** Where a string occurs in the WordPress database: [table.column, ...] (the pristine copy aside). */
-function igny8tc_search( $needle ) {
+/** Where a string occurs in the WordPress database, or (with $is_pattern) where a regular expression
+ * matches (one of many forms of a secret, in one query per column): [table.column, ...] (the pristine copy aside). */
+function igny8tc_search( $needle, $is_pattern = false ) {
 	global $wpdb;
 	$found = array();
 	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
@@ -394,8 +423,10 @@ function igny8tc_search( $needle ) {
 			if ( ! preg_match( '/char|text|blob|json/i', $column->Type ) ) {
 				continue;
 			}
-			$like = '%' . $wpdb->esc_like( $needle ) . '%';
-			if ( (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM `$table` WHERE `{$column->Field}` LIKE %s", $like ) ) > 0 ) {
+			$where = $is_pattern
+				? $wpdb->prepare( "`{$column->Field}` REGEXP %s", $needle )
+				: $wpdb->prepare( "`{$column->Field}` LIKE %s", '%' . $wpdb->esc_like( $needle ) . '%' );
+			if ( (int) $wpdb->get_var( "SELECT COUNT(*) FROM `$table` WHERE $where" ) > 0 ) {
 				$found[] = "$table.{$column->Field}";
 			}
 		}
@@ -671,7 +702,10 @@ add_action(
 			'/options/added',
 			'GET',
 			function () {
-				return array( 'options_added' => igny8tc_options_added() );
+				return array(
+					'options_added' => igny8tc_options_added(),
+					'by_plugin'     => array_values( (array) get_option( IGNY8TC_PLUGIN_OPTIONS, array() ) ),
+				);
 			}
 		);
 
@@ -680,11 +714,12 @@ add_action(
 			'/search',
 			'POST',
 			function ( WP_REST_Request $request ) {
-				$needle = (string) $request['needle'];
+				$pattern = (string) ( $request['pattern'] ?? '' );
+				$needle  = '' !== $pattern ? $pattern : (string) $request['needle'];
 				if ( strlen( $needle ) < 8 ) {
 					return new WP_Error( 'igny8tc_needle', 'search for at least 8 characters', array( 'status' => 400 ) );
 				}
-				return array( 'found' => igny8tc_search( $needle ) );
+				return array( 'found' => igny8tc_search( $needle, '' !== $pattern ) );
 			}
 		);
 
@@ -698,5 +733,59 @@ add_action(
 				return array( 'lines' => array_slice( $lines, -max( 1, (int) ( $request['lines'] ?? 200 ) ) ) );
 			}
 		);
+	}
+);
+
+/* ---- The plugin under test's admin-ajax actions (SEC-5 searches what each answers) --------
+ * Asked through admin-ajax.php itself (?action=igny8tc_ajax_actions, with the token), where
+ * is_admin() holds and admin_init has run: the hooks a plugin adds only in wp-admin are there. */
+
+/** The file a hook's callback is written in, '' when it cannot be told. */
+function igny8tc_callback_file( $callback ) {
+	try {
+		if ( is_string( $callback ) && false !== strpos( $callback, '::' ) ) {
+			$callback = explode( '::', $callback, 2 );
+		}
+		if ( is_array( $callback ) && 2 === count( $callback ) ) {
+			return ( new ReflectionMethod( $callback[0], $callback[1] ) )->getFileName();
+		}
+		if ( is_string( $callback ) || $callback instanceof Closure ) {
+			return ( new ReflectionFunction( $callback ) )->getFileName();
+		}
+		if ( is_object( $callback ) && method_exists( $callback, '__invoke' ) ) {
+			return ( new ReflectionMethod( $callback, '__invoke' ) )->getFileName();
+		}
+	} catch ( ReflectionException $e ) {
+		return '';
+	}
+	return '';
+}
+
+add_action(
+	'wp_ajax_igny8tc_ajax_actions',
+	function () {
+		if ( ! igny8tc_token_matches( $_SERVER['HTTP_X_IGNY8_TEST_TOKEN'] ?? '' ) ) {
+			wp_send_json_error( 'the test control token is missing', 403 );
+		}
+		global $wp_filter;
+		$folder  = WP_PLUGIN_DIR . '/' . dirname( igny8tc_plugin() );
+		$root    = trailingslashit( realpath( $folder ) ?: $folder );
+		$actions = array();
+		foreach ( $wp_filter as $hook => $filter ) {
+			if ( 0 !== strpos( $hook, 'wp_ajax_' ) ) {
+				continue;
+			}
+			foreach ( $filter->callbacks as $callbacks ) {
+				foreach ( $callbacks as $entry ) {
+					$file = (string) igny8tc_callback_file( $entry['function'] );
+					if ( '' !== $file && 0 === strpos( realpath( $file ) ?: $file, $root ) ) {
+						$nopriv             = 0 === strpos( $hook, 'wp_ajax_nopriv_' );
+						$name               = substr( $hook, $nopriv ? strlen( 'wp_ajax_nopriv_' ) : strlen( 'wp_ajax_' ) );
+						$actions[ $name ][] = $nopriv ? 'visitor' : 'user';
+					}
+				}
+			}
+		}
+		wp_send_json_success( array_map( 'array_values', array_map( 'array_unique', $actions ) ) );
 	}
 );

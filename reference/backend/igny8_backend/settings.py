@@ -36,7 +36,7 @@ IGNY8_MAX_PAYLOAD_BYTES = int(os.environ.get("IGNY8_MAX_PAYLOAD_BYTES", 5 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = IGNY8_MAX_PAYLOAD_BYTES
 IGNY8_STRUCTURE_SCHEMA = Path(os.environ.get("IGNY8_STRUCTURE_SCHEMA", BASE_DIR.parent.parent / "spec" / "structure.schema.json"))
 IGNY8_REVISION = os.environ.get("IGNY8_REVISION", "unknown")
-# OPS-4: requests per integration key, and SEC-13: failed logins per username, as REQUESTS/SECONDS.
+# OPS-4: requests per integration key, and SEC-13: failed logins per account (every spelling of its name that logs in), as REQUESTS/SECONDS.
 IGNY8_API_RATE = os.environ.get("IGNY8_API_RATE", "100/10")
 IGNY8_LOGIN_RATE = os.environ.get("IGNY8_LOGIN_RATE", "5/300")
 

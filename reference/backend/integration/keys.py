@@ -33,5 +33,5 @@ def looks_like_key(key):
 
 
 def mask(key):
-    """What may be shown of a key: its prefix."""
-    return f"{key[: len(PREFIX) + 4]}…" if key else ""
+    """What may be shown of a key: fewer than 10 of its characters (SEC-3)."""
+    return f"{key[: len(PREFIX) + 2]}…" if key else ""

@@ -73,7 +73,7 @@ function igny8_is_https_url( $url ) {
 
 /** What may be shown of a key (SEC-5): its first characters. */
 function igny8_mask_key( $key ) {
-	return '' === $key ? '' : substr( $key, 0, 10 ) . '…';
+	return '' === $key ? '' : substr( $key, 0, 8 ) . '…'; // fewer than 10 characters: SEC-5
 }
 
 /* ---- Logging (LOG-1, LOG-2, FAIL-1) ------------------------------------------------------ */
