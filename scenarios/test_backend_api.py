@@ -132,14 +132,33 @@ def test_an_older_structure_never_overwrites_a_newer_one(connected_backend, igny
     assert observed(igny8_backend, igny8_observer) == before
 
 
+def in_flight_at_once(spans: list[tuple[float, float]]) -> bool:
+    """Whether any two (start, end) spans overlap: one started before another had ended."""
+    ordered, latest_end = sorted(spans), float("-inf")
+    for start, end in ordered:
+        if start < latest_end:
+            return True
+        latest_end = max(latest_end, end)
+    return False
+
+
 @pytest.mark.requirement("CONC-1", "STORE-3", case="negative")
 def test_concurrent_updates_keep_the_newest(connected_backend, igny8_backend, igny8_observer):
     base = later_than_stored(igny8_backend, igny8_observer)
     payloads = [structure({"post": post_type("Posts", i)}, generated_at=timestamp(base + timedelta(milliseconds=i))) for i in range(12)]
     order = [5, 11, 0, 7, 3, 9, 1, 10, 2, 8, 4, 6]
+
+    def send(i: int) -> tuple[int, float, float]:
+        started = time.monotonic()
+        code = igny8_backend.update_structure(payloads[i]).status_code
+        return code, started, time.monotonic()
+
     with ThreadPoolExecutor(6) as pool:
-        codes = list(pool.map(lambda i: igny8_backend.update_structure(payloads[i]).status_code, order))
-    assert set(codes) <= {200, 409}
+        answers = list(pool.map(send, order))  # a sender's exception is raised here
+    assert in_flight_at_once([(start, end) for _, start, end in answers]), "no two updates were in flight at once: nothing concurrent was checked"
+    codes = [code for code, _, _ in answers]
+    assert set(codes) <= {200, 409}, f"concurrent updates were answered {codes}"
+    assert codes[order.index(11)] == 200, f"the newest structure was refused: {codes}"
     assert stored_structure(igny8_backend, igny8_observer)["post_types"]["post"]["count"] == 11
 
 

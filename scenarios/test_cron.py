@@ -54,7 +54,9 @@ def until(read, done, seconds=10.0):
 
 @pytest.mark.requirement("CRON-2", "CRON-1")
 @pytest.mark.parametrize("mode", list(MODES))
-def test_the_due_daily_event_runs_through_wp_cron_and_comes_back_a_day_later(mode, connected_site, igny8_wp, igny8_backend, igny8_evidence):
+def test_the_due_daily_event_runs_through_wp_cron_and_comes_back_a_day_later(
+    mode, connected_site, igny8_wp, igny8_backend, igny8_evidence, igny8_backend_clock
+):
     igny8_wp.create_posts([{"post_type": "page", "title": "Published before the daily run"}])
     before = igny8_backend.read_back()
     due = igny8_wp.make_due(STRUCTURE_HOOK)
@@ -80,7 +82,9 @@ def test_the_due_daily_event_runs_through_wp_cron_and_comes_back_a_day_later(mod
     assert response.status_code == 200, f"wp-cron.php answered {response.status_code}"
     assert read["last_structure_fetch"] != before["last_structure_fetch"], "WP-Cron ran, but no structure reached the backend: the due daily event did not sync"
     fetched = datetime.fromisoformat(read["last_structure_fetch"])
-    assert started <= fetched <= finished, f"the backend's sync time {fetched} is not during the WP-Cron run ({started} to {finished})"
+    assert igny8_backend_clock.between(fetched, started, finished), (
+        f"the backend's sync time {fetched} is not during the WP-Cron run ({started} to {finished} here; the backend's clock {igny8_backend_clock.skew} off)"
+    )
     assert read["post_types"]["page"]["count"] == wordpress["post_types"]["page"]["count"], "the daily event sent another count than WordPress's"
     assert len(after) == 1 and after[0]["schedule"] == "daily", f"after it ran, expected one daily {STRUCTURE_HOOK}, found {after}"
     assert DAY - SLACK <= after[0]["timestamp"] - due <= DAY + SLACK, f"the event was rescheduled {after[0]['timestamp'] - due} s after its run, not a day"

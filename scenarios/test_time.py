@@ -17,7 +17,9 @@ def _moment(generated_at):
 
 
 @pytest.mark.requirement("STRUCT-6", "STRUCT-8", "STORE-2", "UI-3", case="negative")
-def test_every_sync_advances_every_timestamp_together(connected_site, igny8_wp, igny8_backend, igny8_stored, page, igny8_tab, igny8_evidence):
+def test_every_sync_advances_every_timestamp_together(
+    connected_site, igny8_wp, igny8_backend, igny8_stored, page, igny8_tab, igny8_evidence, igny8_backend_clock, igny8_wordpress_clock
+):
     tab = igny8_tab(page)
     seen = []
     for n in range(5):
@@ -30,11 +32,13 @@ def test_every_sync_advances_every_timestamp_together(connected_site, igny8_wp, 
         shown = tab.page.get_by_test_id("last-sync").get_attribute("datetime")
         seen.append({"generated_at": read["generated_at"], "served": read["last_structure_fetch"], "stored": str(row["structure_synced_at"]), "shown": shown})
         fetched = datetime.fromisoformat(read["last_structure_fetch"])
-        assert started <= fetched <= finished, f"sync {n}: the backend's time {fetched} is outside the sync"
+        assert igny8_backend_clock.between(fetched, started, finished), f"sync {n}: the backend's time {fetched} is outside the sync"
         assert fetched == row["structure_synced_at"] == datetime.fromisoformat(row["last_structure_fetch"]), f"sync {n}: stored and served times differ"
         assert shown and datetime.fromisoformat(shown) == fetched, f"sync {n}: the tab shows {shown}"
         generated = datetime.fromisoformat(read["generated_at"].replace("Z", "+00:00"))
-        assert started - (finished - started) <= generated <= finished, f"sync {n}: generated_at {generated} is not the time of the sync"
+        assert igny8_wordpress_clock.between(generated, started - (finished - started), finished), (
+            f"sync {n}: generated_at {generated} is not the time of the sync"
+        )
         if n:
             assert read["generated_at"] > seen[-2]["generated_at"] and read["last_structure_fetch"] > seen[-2]["served"], (
                 f"sync {n} did not advance: {seen[-2:]}"
@@ -65,7 +69,9 @@ def test_thirty_syncs_in_a_row_carry_strictly_increasing_times(connected_site, i
 
 
 @pytest.mark.requirement("CONC-3", case="negative")
-def test_the_plugins_next_sync_after_a_structure_from_the_future_is_accepted(connected_site, igny8_wp, igny8_backend, igny8_observer, igny8_evidence):
+def test_the_plugins_next_sync_after_a_structure_from_the_future_is_accepted(
+    connected_site, igny8_wp, igny8_backend, igny8_observer, igny8_evidence, igny8_wordpress_clock
+):
     """A structure dated tomorrow, sent with the site's key (a host whose clock ran ahead, or anyone
     holding the key). Refused, it leaves the plugin's next sync to go through; stored, it would make
     every sync of the plugin stale until tomorrow, with nothing the plugin could do."""
@@ -83,6 +89,8 @@ def test_the_plugins_next_sync_after_a_structure_from_the_future_is_accepted(con
     igny8_evidence.text("[IGNY8] lines of the next sync", "\n".join(lines))
     held = stored_structure(igny8_backend, igny8_observer)
     generated = _moment(held["generated_at"])
-    assert started - (finished - started) <= generated <= finished, f"the backend holds generated_at {held['generated_at']}, not the plugin's sync's"
+    assert igny8_wordpress_clock.between(generated, started - (finished - started), finished), (
+        f"the backend holds generated_at {held['generated_at']}, not the plugin's sync's"
+    )
     assert held["post_types"]["post"]["label"] != "From tomorrow", "the structure from tomorrow is what the backend holds"
     assert not any("fail" in line.lower() for line in lines), f"the plugin's next sync failed: {lines}"

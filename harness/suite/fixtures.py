@@ -22,9 +22,10 @@ from harness.clients.settings_page import SettingsPage
 from harness.clients.tab import ContentTypesTab
 from harness.clients.wordpress import ExtraPluginRefused, WordPressClient
 from harness.generate import sites
-from harness.judge import bystander
+from harness.judge import bystander, clocks
 from harness.judge.bystander import Bystander
 from harness.judge.checks import CheckContext
+from harness.judge.clocks import Clock
 from harness.judge.session import observer_for
 from harness.runs.options import RunOptions
 from harness.spec.status import incomplete, not_applicable
@@ -149,6 +150,18 @@ def igny8_wp_session(request: pytest.FixtureRequest, igny8_stack: Stack, igny8_s
 def igny8_backend_session(igny8_backend_target: BackendTarget, igny8_tenant: Tenant) -> BackendClient:
     """The backend's API with the run's tenant's key, for the session."""
     return BackendClient(igny8_backend_target.backend_url, igny8_tenant, igny8_backend_target.ca_path, igny8_backend_target.secret_values)
+
+
+@pytest.fixture(scope="session")
+def igny8_backend_clock(igny8_backend_session: BackendClient) -> Clock:
+    """The backend's clock (harness.judge.clocks): for the times it records."""
+    return clocks.read("the backend", igny8_backend_session.health)
+
+
+@pytest.fixture(scope="session")
+def igny8_wordpress_clock(igny8_wp_session: WordPressClient) -> Clock:
+    """WordPress's clock (harness.judge.clocks): for the times the plugin records (generated_at)."""
+    return clocks.read("WordPress", lambda: igny8_wp_session.http.get(f"{igny8_wp_session.base_url}/wp-login.php"))
 
 
 @pytest.fixture
