@@ -75,7 +75,7 @@ def key_surfaces(stored, target, integration_id: int) -> dict[str, str]:
     return places
 
 
-@pytest.mark.requirement("SEC-3")
+@pytest.mark.requirement("SEC-3", cells={"surface": ["backend_database", "backend_logs"]})
 def test_the_database_holds_no_key_in_clear(connected_backend, igny8_backend, igny8_stored, igny8_backend_target, igny8_evidence):
     places = key_surfaces(igny8_stored, igny8_backend_target, connected_backend)
     igny8_evidence.json("where the key was looked for", {name: len(text) for name, text in places.items()})
@@ -363,7 +363,7 @@ def test_no_read_shows_the_other_tenants_data(connected_backend, igny8_backend, 
     assert {k: theirs[k] for k in ("post_types", "taxonomies")} == {k: igny8_bystander.read_back[k] for k in ("post_types", "taxonomies")}
 
 
-@pytest.mark.requirement("SEC-3", case="negative")
+@pytest.mark.requirement("SEC-3", case="negative", cells={"surface": ["backend_database", "backend_logs"]})
 def test_no_key_in_clear_for_a_new_key_a_revoked_key_nor_another_tenants(
     connected_backend, igny8_backend, igny8_bystander, igny8_new_tenant, igny8_stored, igny8_change_integration, igny8_backend_target
 ):

@@ -103,7 +103,9 @@ def test_test_connection_reports_a_revoked_key_with_its_code(connected_site, ign
     assert outcome.kind == "error" and "revoked_api_key" in outcome.text, f"Test connection with a revoked key said {outcome}"
 
 
-@pytest.mark.requirement("SEC-5")
+@pytest.mark.requirement(
+    "SEC-5", cells={"surface": ["action_pages", "settings_page", "plugins_page", "rest_routes", "admin_ajax", "debug_log", "recent_events"]}
+)
 def test_the_key_never_appears_in_pages_or_logs(igny8_fresh_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target, igny8_evidence):
     key = igny8_backend.api_key
     pages = {}
@@ -121,7 +123,9 @@ def test_the_key_never_appears_in_pages_or_logs(igny8_fresh_site, igny8_plugin_p
     assert not leaks, f"the API key appears in: {'; '.join(leaks)}"
 
 
-@pytest.mark.requirement("SEC-5", case="negative")
+@pytest.mark.requirement(
+    "SEC-5", case="negative", cells={"surface": ["action_pages", "settings_page", "plugins_page", "rest_routes", "admin_ajax", "debug_log", "recent_events"]}
+)
 def test_the_key_stays_hidden_when_the_backend_fails(connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_stack, igny8_evidence):
     """Failure paths are where a key leaks: errors that print the request, logs of the headers sent."""
     submissions = {button: igny8_plugin_page.submission(button) for button in ("test_connection", "sync_now") if igny8_plugin_page.has(button)}
@@ -313,7 +317,7 @@ def test_connect_again_after_a_refusal_resumes(connected_site, igny8_plugin_page
     assert [e["hook"] for e in igny8_wp.cron_events() if e["schedule"]] == [STRUCTURE_HOOK], "Connect again did not schedule the daily event"
 
 
-@pytest.mark.requirement("CONN-10", case="negative")
+@pytest.mark.requirement("CONN-10", case="negative", cells={"surface": "wordpress_database"})
 def test_uninstall_tells_the_backend_and_leaves_nothing_behind(
     igny8_fresh_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target, igny8_evidence
 ):

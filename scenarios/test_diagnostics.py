@@ -81,7 +81,7 @@ def forged(requester: str, page: SettingsPage, wp: WordPressClient) -> tuple[Sub
 # ---- holding -------------------------------------------------------------------------------
 
 
-@pytest.mark.requirement("LOG-4")
+@pytest.mark.requirement("LOG-4", cells={"surface": "diagnostics"})
 def test_the_diagnostics_hold_the_sent_structure_the_versions_the_plugins_and_the_log(
     connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_stored, igny8_evidence
 ):

@@ -3,8 +3,10 @@ unknown requirement, and every conformance test names at least one."""
 
 import pytest
 
-from harness.spec import spec
-from harness.spec.traceability import cases_by_requirement, named_requirements
+from harness.base import yamlfile
+from harness.base.paths import ROOT
+from harness.spec import dimensions, spec
+from harness.spec.traceability import cases_by_requirement, cell_claims, named_requirements
 
 
 def test_every_conformance_test_names_a_requirement():
@@ -58,3 +60,40 @@ def test_an_unknown_kind_of_case_is_refused(tmp_path):
     (tmp_path / "test_kinds.py").write_text("import pytest\n@pytest.mark.requirement('A-1', case='sideways')\ndef test_a():\n    pass\n")
     with pytest.raises(ValueError, match="a case is positive or negative"):
         cases_by_requirement(tmp_path)
+
+
+# ---- spec/dimensions.yaml: every cell a requirement binds has a test case, or a reason ----------
+
+
+def test_every_bound_cell_has_a_test_or_a_reason():
+    missing = dimensions.uncovered(dimensions.load(), cell_claims())
+    shown = {rid: [dimensions.shown(cell) for cell in cells] for rid, cells in missing.items()}
+    assert not shown, f"cells of spec/dimensions.yaml that no test covers and no reason excuses: {shown}"
+
+
+def test_a_cell_with_no_test_and_no_reason_is_found(tmp_path):
+    (tmp_path / "dims.yaml").write_text(
+        "dimensions:\n  refusal: {values: [no_key, revoked_key]}\n  operation: {values: [connect, health]}\n"
+        "bindings:\n  - requirement: A-1\n    cells: {operation: '*', refusal: '*'}\n"
+        "    not_applicable:\n      - {cell: {operation: health}, reason: no key needed}\n"
+    )
+    (tmp_path / "test_grid.py").write_text(
+        "import pytest\n@pytest.mark.requirement('A-1', cells={'operation': 'connect', 'refusal': 'no_key'})\ndef test_a():\n    pass\n"
+    )
+    dims = dimensions.load(tmp_path / "dims.yaml")
+    missing = dimensions.uncovered(dims, cell_claims(tmp_path))
+    assert {rid: [dimensions.shown(c) for c in cells] for rid, cells in missing.items()} == {"A-1": ["operation=connect x refusal=revoked_key"]}
+
+
+def test_a_claim_of_an_unknown_dimension_or_value_is_refused(tmp_path):
+    dims = dimensions.load()
+    with pytest.raises(ValueError, match="no dimension 'endpoint'"):
+        dims.expand({"endpoint": "*"})
+    with pytest.raises(ValueError, match="refusal has no value teapot"):
+        dims.expand({"refusal": "teapot"})
+
+
+def test_the_operations_are_the_openapi_documents():
+    paths = yamlfile.read(ROOT / "spec" / "openapi.yaml")["paths"]
+    named = {path.rstrip("/").rsplit("/", 1)[-1] for path in paths}
+    assert set(dimensions.load().values["operation"]) == named, f"spec/openapi.yaml's operations: {sorted(named)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.base.paths import ROOT
 from harness.spec.cases import case_of
@@ -17,6 +18,7 @@ SCENARIOS = ROOT / "scenarios"
 class Named:
     requirements: tuple[str, ...]
     case: str
+    cells: dict[str, Any] | None = None  # the marker's `cells=`: which cells of spec/dimensions.yaml it covers
 
 
 def _requirement_marker(decorator: ast.expr) -> Named | None:
@@ -24,7 +26,8 @@ def _requirement_marker(decorator: ast.expr) -> Named | None:
     if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.func.attr == "requirement":
         ids = tuple(a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
         kwargs = {k.arg: k.value.value for k in decorator.keywords if k.arg and isinstance(k.value, ast.Constant)}
-        return Named(ids, case_of(kwargs))
+        cells = next((ast.literal_eval(k.value) for k in decorator.keywords if k.arg == "cells"), None)
+        return Named(ids, case_of(kwargs), cells)
     return None
 
 
@@ -41,6 +44,17 @@ def named_cases(directory: Path = SCENARIOS) -> dict[str, list[Named]]:
 def named_requirements(directory: Path = SCENARIOS) -> dict[str, list[str]]:
     """{"scenarios/test_x.py::test_y": [ids]} for every test function that carries the marker."""
     return {test: [rid for m in marks for rid in m.requirements] for test, marks in named_cases(directory).items()}
+
+
+def cell_claims(directory: Path = SCENARIOS) -> dict[str, list[dict[str, Any]]]:
+    """{requirement id: [the `cells=` of each marker naming it]}, for spec/dimensions.yaml's check."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for marks in named_cases(directory).values():
+        for mark in marks:
+            for rid in mark.requirements:
+                if mark.cells:
+                    found.setdefault(rid, []).append(mark.cells)
+    return found
 
 
 def cases_by_requirement(directory: Path = SCENARIOS) -> dict[str, set[str]]:

@@ -23,6 +23,14 @@ ERRORS = {code: OpenApiResponse(s.ErrorResponse) for code in (400, 401, 404, 409
 class IntegrationViewSet(viewsets.GenericViewSet):
     serializer_class = s.ContentTypesResponse
 
+    def initial(self, request, *args, **kwargs):
+        """ERR-2, ERR-3: every body is read before the operation runs, whether or not the operation
+        uses it: one that is not JSON (400), not application/json (415) or over the limit (413) is
+        refused, and changes nothing, on every endpoint (disconnect/ and test-connection/ too)."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            request.data  # noqa: B018  (DRF parses on first access: that is the check)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspecting, no request
             return SiteIntegration.objects.none()
