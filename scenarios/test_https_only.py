@@ -11,6 +11,7 @@ import pytest
 
 from harness.generate.structures import structure, timestamp
 from harness.judge.observed import later_than_stored, observed
+from harness.judge.refusals import assert_plain_http_refused
 
 ONE_YEAR = 31_536_000
 PLAIN = "http://api.igny8.test"
@@ -25,12 +26,7 @@ def test_an_authorised_update_over_plain_http_changes_nothing(how, connected_bac
     headers = {"Authorization": f"Bearer {igny8_backend.api_key}", "Content-Type": "application/json", **FORGED[how]}
     answer = igny8_stack.from_inside("POST", f"{PLAIN}/api/v1/integration/integrations/{connected_backend}/update-structure/", headers, body)
     igny8_evidence.json(f"update-structure over plain http, {how}", {"status": answer.status, "location": answer.location})
-    # A refusal is proven only by an answer: status 0 is curl's "nothing answered" (no DNS, nothing
-    # listening, a timeout), which says nothing of what the backend would have done.
-    assert answer.status != 0, f"nothing answered the update over plain HTTP ({how}): no refusal was seen, so none is proven"
-    assert 300 <= answer.status < 600, f"the backend accepted an update over plain HTTP ({how}): {answer.status}"
-    if 300 <= answer.status < 400:
-        assert answer.location.startswith("https://"), f"plain HTTP was redirected elsewhere than https://: {answer.location!r}"
+    assert_plain_http_refused(answer, f"an authorised update ({how})")
     assert observed(igny8_backend, igny8_observer) == before, f"a request over plain HTTP ({how}) changed the integration"
 
 

@@ -254,7 +254,7 @@ def test_sync_within_the_design_notes_figure(request, connected, igny8_wp, igny8
     if entries > ORDINARY_ENTRIES:
         site_lacks(request.node, f"not a site of ordinary size ({entries} post types and taxonomies): PERF-1's ceiling is for ordinary sites")
     sync = timed(f"the daily sync through WP-Cron ({entries} post types and taxonomies)", lambda: igny8_wp.run_cron(STRUCTURE_HOOK), 0.55)
-    igny8_evidence.json("timings", sync.evidence())
+    igny8_evidence.summary("timings", sync.evidence())
     assert sync.within, str(sync)
 
 
@@ -262,5 +262,5 @@ def test_sync_within_the_design_notes_figure(request, connected, igny8_wp, igny8
 def test_read_within_the_design_notes_figure(connected, igny8_backend, igny8_evidence):
     """The design note's ceiling (~200 ms): the median of five reads; benchmarks/ measures properly."""
     read = timed("content-types read", igny8_backend.content_types, 0.2)
-    igny8_evidence.json("timings", read.evidence())
+    igny8_evidence.summary("timings", read.evidence())
     assert read.within, str(read)

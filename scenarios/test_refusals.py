@@ -16,6 +16,7 @@ import pytest
 
 from harness.generate.structures import structure
 from harness.judge.observed import observed
+from harness.judge.refusals import assert_plain_http_refused
 from harness.spec import dimensions
 
 DIMENSIONS = dimensions.load()
@@ -143,7 +144,4 @@ def test_plain_http(operation, connected_backend, igny8_backend, igny8_stack, un
     op = OPERATIONS[operation]
     headers = {"Authorization": f"Bearer {igny8_backend.api_key}", "Content-Type": "application/json"}
     answer = igny8_stack.from_inside(op.method, op.url("http://api.igny8.test", connected_backend), headers, json.dumps(op.body) if op.body is not None else "")
-    assert answer.status != 0, f"nothing answered {operation} over plain HTTP: no refusal was seen, so none is proven"
-    assert 300 <= answer.status < 500, f"{operation} over plain HTTP answered {answer.status}: neither redirected nor refused"
-    if answer.status < 400:
-        assert answer.location.startswith("https://"), f"{operation} over plain HTTP was redirected elsewhere than https://: {answer.location!r}"
+    assert_plain_http_refused(answer, operation)

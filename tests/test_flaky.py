@@ -70,8 +70,8 @@ def test_a_test_that_passes_when_re_run_is_flaky_in_every_output(pytester, tmp_p
     assert doc["run"]["verdict"] == FAIL
     assert {r["id"]: r["status"] for r in doc["requirements"]}["ERR-3"] == FLAKY
 
-    # Every attempt's evidence is kept, each in its own place.
-    seen = [[open(e["path"]).read() for e in a["evidence"]] for a in flaky["attempts"]]
+    # Every attempt's evidence is kept, each in its own place (paths relative to the run folder).
+    seen = [[(report_dir / e["path"]).read_text() for e in a["evidence"]] for a in flaky["attempts"]]
     assert seen == [["attempt 1"], ["attempt 2"]]
 
     # junit.xml: one testcase per test, the earlier attempts as Surefire's flakyFailure / rerunFailure.

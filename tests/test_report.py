@@ -1,12 +1,14 @@
-"""Evidence is kept on disk and masked; the HTML inlines it for failures and links it for passes."""
+"""Evidence is masked and kept on disk once its test's outcome is known; the HTML inlines it for
+failures and shows a passing test's HTTP exchanges a line each."""
 
 import requests
+from bs4 import BeautifulSoup
 
 from harness.clients.http import Exchange
 from harness.outputs import report_html, results_json
 from harness.runs import results
 from harness.runs.options import RunOptions
-from harness.suite.evidence import Evidence
+from harness.suite.evidence import Evidence, folder_for, retain
 
 
 def _exchange(n):
@@ -20,28 +22,44 @@ def _exchange(n):
     return Exchange(response, 0.01, ("s3cret-value",))
 
 
-def test_evidence_keeps_the_last_exchanges_on_disk_with_secrets_masked(tmp_path):
+def test_evidence_keeps_the_last_exchanges_with_secrets_masked_and_writes_them_once_kept(tmp_path):
     evidence = Evidence(tmp_path / "ev", secrets=["s3cret-value"])
     evidence.text("log", "key is s3cret-value")
     evidence.http("HTTP", [_exchange(n) for n in range(30)], keep=12)
-    assert len(evidence.items) == 1 + 1 + 12
-    assert all("text" not in e and e["path"] for e in evidence.items)
-    assert "s3cret-value" not in (tmp_path / "ev").joinpath(evidence.items[0]["path"]).read_text()
-    assert evidence.items[1]["name"] == "HTTP: 18 earlier exchanges left out"
-    last = open(evidence.items[-1]["path"]).read()
+    assert len(evidence.items) == 1 + 1 + 1 + 12  # the log, the exchanges' lines, the note, the last 12 in full
+    assert not (tmp_path / "ev").exists(), "nothing is written before the test's outcome is known"
+    summary = evidence.items[1]
+    assert summary["kind"] == "exchanges" and summary["name"] == "HTTP: 30 exchanges"
+    assert summary["text"].splitlines()[-1] == "POST /x/29 → 200 0.010s" and len(summary["text"].splitlines()) == 30
+    kept = retain(evidence.items, True, tmp_path, "scenarios/t.py::test_x")
+    assert all("content" not in e for e in kept) and all(e["path"] for e in kept if e["kind"] != "exchanges")
+    assert kept[2]["name"] == "HTTP: 18 earlier exchanges left out"
+    last = (tmp_path / kept[-1]["path"]).read_text()
     assert "/x/29" in last and "Bearer …(masked)" in last and '"echo"' in last
-    assert not any("s3cret-value" in open(e["path"]).read() for e in evidence.items)
+    assert not any("s3cret-value" in (tmp_path / e["path"]).read_text() for e in kept if e.get("path"))
+    assert retain(kept, True, tmp_path, "scenarios/t.py::test_x") == kept, "retaining twice changes nothing"
 
 
-def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):
+def test_the_report_inlines_failing_evidence_and_a_passing_test_keeps_its_exchanges_lines(tmp_path):
     run_dir = tmp_path / "run1"
     run_dir.mkdir()
     failing, passing = Evidence(run_dir / "evidence" / "f"), Evidence(run_dir / "evidence" / "p")
     failing.text("why it failed", "the backend holds no structure")
     passing.text("what passed", "all good here")
+    passing.http("Backend HTTP", [_exchange(1)])
     tests = [
-        results.TestResult("scenarios/t.py::test_f", "test_f", ["CONN-2"], status=results.FAIL, message="boom", evidence=failing.items, repro="./igny8 run x"),
-        results.TestResult("scenarios/t.py::test_p", "test_p", ["CONN-1"], status=results.PASS, evidence=passing.items),
+        results.TestResult(
+            "scenarios/t.py::test_f",
+            "test_f",
+            ["CONN-2"],
+            status=results.FAIL,
+            message="boom",
+            evidence=retain(failing.items, True, run_dir, "scenarios/t.py::test_f"),
+            repro="./igny8 run x",
+        ),
+        results.TestResult(
+            "scenarios/t.py::test_p", "test_p", ["CONN-1"], status=results.PASS, evidence=retain(passing.items, False, run_dir, "scenarios/t.py::test_p")
+        ),
     ]
     run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
     doc = results.document(run, tests)
@@ -49,9 +67,11 @@ def test_the_report_inlines_failing_evidence_and_links_passing(tmp_path):
         output.write(doc, run_dir, RunOptions())
     html = (run_dir / "report.html").read_text()
     assert doc["run"]["verdict"] == results.FAIL
-    assert "the backend holds no structure" in html and "./igny8 run x" in html
-    assert "all good here" not in html and 'href="evidence/p/00-what-passed.txt"' in html
-    assert '"text"' not in (run_dir / "results.json").read_text()
+    texts = report_html.PackedTexts.unpack(BeautifulSoup(html, "html.parser").find("script", id="texts").text)  # the page unpacks one when it is opened
+    assert "the backend holds no structure" in texts and "./igny8 run x" in html
+    assert "all good here" not in html and "all good here" not in texts and "POST /x/1 → 200 0.010s" in texts
+    assert [p.name for p in (run_dir / "evidence").iterdir()] == [folder_for(run_dir, "scenarios/t.py::test_f").name], "a passing test writes no file"
+    assert '"content"' not in (run_dir / "results.json").read_text()
 
 
 def test_fault_outcomes_make_a_table_at_a_glance(tmp_path):

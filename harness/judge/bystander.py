@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.clients.backend import BackendClient
 from harness.generate.structures import post_type, structure, taxonomy
+from harness.target.observer import Observer
 
 # Distinct from anything the suite sends for its own tenant: a leak shows as a slug or label of these.
 STRUCTURE = structure(
@@ -32,6 +33,21 @@ class Bystander:
     @property
     def integration_id(self) -> int:
         return self.client.integration_id
+
+
+def changes(bystander: Bystander, observer: Observer | None) -> list[str]:
+    """How the bystander differs from what it was when the run began ([]: untouched): its stored rows
+    (with an observer) and its read-back (SEC-2, STORE-1)."""
+    found = []
+    if observer is not None and observer.snapshot(bystander.integration_id) != bystander.stored:
+        found.append("the other tenant's stored rows changed during the run")
+    response = bystander.client.content_types()
+    if response.status_code != 200:
+        return [*found, f"the other tenant's read-back answered {response.status_code}"]
+    read, fields = response.json(), ("post_types", "taxonomies", "last_structure_fetch", "status")
+    if {k: read.get(k) for k in fields} != {k: bystander.read_back.get(k) for k in fields}:
+        found.append("the other tenant's read-back changed during the run")
+    return found
 
 
 def populate(client: BackendClient) -> dict[str, Any]:

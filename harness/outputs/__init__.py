@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from harness.outputs import allure_html, allure_results, junit_xml, report_html, results_json
+from harness.outputs import allure_html, allure_results, history_point, junit_xml, report_html, results_json
 from harness.runs.options import RunOptions
 
 RunDocument = dict[str, Any]  # results.json's content: {"run": ..., "requirements": [...], "tests": [...]}
@@ -25,9 +25,11 @@ class Output(Protocol):
     def write(self, doc: RunDocument, run_dir: Path, options: RunOptions) -> None: ...
 
 
-# In order: later outputs may read what earlier ones wrote (the Allure HTML reads allure-results/).
+# In order: later outputs may read what earlier ones wrote (report.html charts history.json, this
+# run's among them; the Allure HTML reads allure-results/).
 OUTPUTS: tuple[Output, ...] = (
     results_json.OUTPUT,
+    history_point.OUTPUT,
     report_html.OUTPUT,
     junit_xml.OUTPUT,
     allure_results.OUTPUT,

@@ -1,4 +1,5 @@
-"""What most outputs share: nothing to configure, or nothing to write at the end."""
+"""What most outputs share: nothing to configure, or nothing to write at the end; the kinds of
+evidence item they read."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import pytest
 
 if TYPE_CHECKING:
     from harness.runs.options import RunOptions
+
+# An evidence item's kind (harness.suite.evidence): one line per HTTP exchange, which every test
+# keeps; the other kinds (txt, json, png) are files that only a test keeping everything keeps.
+SUMMARY = "exchanges"
 
 
 class FileOutput:

@@ -112,7 +112,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("reruns", "re-run a failing test up to N times on a fresh reset; one that then passes is FLAKY", 2, metavar="N", type=int),
     Option("no_rerun", "never re-run a failing test", flag=True),
     Option("allow_incomplete", "exit 0 even when checks could not be made (no observer, no seed command)", flag=True),
-    Option("no_allure_html", "skip the Allure 3 HTML report (needs Node)", flag=True, in_repro=False),
+    Option("allure_html", "also build the Allure 3 HTML report, allure-report/ (needs Node); allure-results/ is always written", flag=True, in_repro=False),
+    Option("no_allure_html", "no Allure 3 HTML report: the default now (see --allure-html); kept for existing command lines", flag=True, in_repro=False),
+    Option(
+        "evidence",
+        "what each test keeps: 'failures' (a passing test one line per HTTP exchange; a failing, flaky or erroring one everything it saw) or 'all'",
+        "failures",
+        choices=lambda: ["failures", "all"],
+        in_repro=False,
+    ),
     # A repro names one test: the shard that ran it is no part of running it again.
     Option("shard", "run part I of N of the suite: split by module, balanced by earlier runs' durations", metavar="I/N", type=shard_option, in_repro=False),
     Option("report_dir", "write results.json, evidence and every report here", metavar="DIR", commands=(), in_repro=False),

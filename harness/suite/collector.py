@@ -18,6 +18,7 @@ from harness.base import cancel
 from harness.runs import results
 from harness.runs.options import BY_NAME, RunOptions, command_line
 from harness.spec.status import PROPERTY as NOT_APPLICABLE_PROPERTY
+from harness.suite.evidence import keeps_everything, retain
 from harness.suite.planned import planned
 from harness.target import manifest
 
@@ -73,8 +74,21 @@ class ResultCollector:
             result.known = report.wasxfail
             if report.passed:
                 result.message = "passes now: its baseline entry can go"
-        if report.when == "teardown" and self.options["report_dir"]:
-            self._journal(result)
+        if report.when == "teardown":
+            self._retain(result, attempt)  # the attempt's outcome is known: what its evidence keeps
+            if self.options["report_dir"]:
+                self._journal(result)
+
+    def _retain(self, result: results.TestResult, attempt: dict[str, Any]) -> None:
+        """An attempt's evidence, once its outcome is known (harness.suite.evidence.retain): its
+        summaries, and everything it saw when it or an earlier attempt did not pass, or always
+        with --evidence all. Retaining again changes nothing."""
+        earlier = [a["status"] for a in result.attempts[: attempt["attempt"]]]
+        keep_all = keeps_everything(self.options["evidence"], earlier)
+        run_dir = Path(self.options["report_dir"]) if self.options["report_dir"] else None
+        attempt["evidence"] = retain(attempt["evidence"], keep_all, run_dir, result.nodeid, attempt["attempt"])
+        if result.attempts and attempt is result.attempts[-1]:
+            result.evidence = attempt["evidence"]
 
     def _journal(self, result: results.TestResult) -> None:
         """Each finished attempt, as it finishes: a run killed before it writes its results loses
@@ -100,6 +114,9 @@ class ResultCollector:
 
     @pytest.hookimpl(trylast=True)  # after junitxml's: it writes junit.xml, which the junit output then amends
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        for test in self.tests.values():  # an attempt whose teardown never reported (an interrupted run)
+            for attempt in test.attempts:
+                self._retain(test, attempt)
         tests = list(self.tests.values())
         if not self.options["shard"]:  # a shard's plan is the whole suite: the merge finds what no shard ran
             why = f"planned, but the run was interrupted ({self.interrupted}) before it" if self.interrupted else "planned, but the run ended before it"
@@ -137,6 +154,7 @@ class ResultCollector:
             "system": system,
             "shard": self.options["shard"],  # "I/N", or None for the whole suite
             "planned": planned(self.config) or [],  # the whole suite, before sharding: merge shows a test no shard ran as NOT RUN
+            "selection": selection(self.config, self.options),  # which tests were asked for: the history compares runs that asked alike
         }
         doc = results.document(run, tests, manifest.unclaimed(claimed))
         outputs.write_all(doc, run_dir, self.options)
@@ -179,6 +197,30 @@ class ResultCollector:
             ran = ran.replace(backend_image=BY_NAME["backend_image"].default)
             return "IGNY8_BACKEND_KEY=… " + command_line("run", ran, [nodeid])
         return command_line("run", ran, [nodeid])
+
+
+def selection(config: pytest.Config, options: RunOptions) -> dict[str, Any]:
+    """What chose the run's tests, as given (not the tests it found: a suite that grows is the same
+    selection): the paths and node ids named (relative to the checkout), -k, -m, --deselect, the
+    requirements and the shard."""
+    root = Path(str(config.rootpath))
+
+    def named(arg: str) -> str:
+        path, _, rest = arg.partition("::")
+        try:
+            path = Path(path).resolve().relative_to(root).as_posix() if Path(path).is_absolute() else Path(path).as_posix()
+        except ValueError:
+            pass
+        return path + (f"::{rest}" if rest else "")
+
+    return {
+        "args": sorted(named(a) for a in config.args),
+        "keyword": config.getoption("keyword", "") or "",
+        "markexpr": config.getoption("markexpr", "") or "",
+        "deselect": sorted(config.getoption("deselect", None) or []),
+        "requirements": options["requirements"],
+        "shard": options["shard"],
+    }
 
 
 def running_system(run_dir: Path) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from harness.runs.options import RunOptions
 from harness.spec.status import incomplete, not_applicable
 from harness.stack.stack import Stack, Wanted, running_stack
 from harness.stack.tenants import IntegrationChange, Tenant, TenantsUnavailable
-from harness.suite import charge
+from harness.suite import charge, worker_checks
 from harness.suite.evidence import Evidence
 from harness.target import manifest
 from harness.target.external import ExternalBackend
@@ -256,7 +256,9 @@ def igny8_fresh_site(igny8_wp_session: WordPressClient, igny8_backend_session: B
 
 
 @pytest.fixture(scope="session")
-def igny8_bystander_session(igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_observer: Observer | None) -> Bystander | str:
+def igny8_bystander_session(
+    request: pytest.FixtureRequest, igny8_backend_target: BackendTarget, igny8_backend_session: BackendClient, igny8_observer: Observer | None
+) -> Bystander | str:
     """Another tenant with its own structure and content, there when the run starts (or why it cannot be)."""
     try:
         tenant, made = igny8_backend_target.harness_tenant("bystander")
@@ -264,7 +266,9 @@ def igny8_bystander_session(igny8_backend_target: BackendTarget, igny8_backend_s
         return str(exc)
     client = igny8_backend_session.as_tenant(tenant)
     read_back = bystander.populate(client) if made else client.read_back()
-    return Bystander(client, read_back, igny8_observer.snapshot(tenant.integration_id) if igny8_observer else None)
+    made_now = Bystander(client, read_back, igny8_observer.snapshot(tenant.integration_id) if igny8_observer else None)
+    request.config.stash[worker_checks.BYSTANDER] = (made_now, igny8_observer)  # each worker checks its own at the end
+    return made_now
 
 
 @pytest.fixture

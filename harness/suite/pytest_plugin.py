@@ -22,6 +22,7 @@ from harness.suite import charge, fixtures
 from harness.suite.collector import ResultCollector
 from harness.suite.items import KNOWN, MANIFEST, cases, requirement_ids
 from harness.suite.planned import Planner
+from harness.suite.worker_checks import WorkerChecks
 from harness.target import manifest
 
 # Fixtures that mean a test needs WordPress: such a test does not apply to a backend-only run.
@@ -52,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
         Path(run["report_dir"]).mkdir(parents=True, exist_ok=True)
         outputs.configure_all(config, Path(run["report_dir"]))
     config.pluginmanager.register(Planner(config, run["shard"], run["report_dir"]), "igny8-planner")  # run.planned; --igny8-shard
+    config.pluginmanager.register(WorkerChecks(config), "igny8-worker-checks")  # every worker's bystander
     if not hasattr(config, "workerinput"):  # the xdist controller (or a plain run) collects
         config.pluginmanager.register(ResultCollector(config), "igny8-collector")
 
