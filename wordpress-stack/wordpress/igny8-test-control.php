@@ -502,7 +502,8 @@ add_action(
 			}
 		);
 
-		/* Create posts: {items: [{post_type, title, status, terms: {taxonomy: [names]}}]}. */
+		/* Create posts: {items: [{post_type, title, status, terms: {taxonomy: [names]}, password, days_ahead}]}
+		 * (a password makes it password-protected; days_ahead dates it that many days from now, as a "future" post is). */
 		igny8tc_route(
 			'/posts',
 			'POST',
@@ -515,7 +516,8 @@ add_action(
 							'post_title'  => $item['title'] ?? 'Untitled',
 							'post_status' => $item['status'] ?? 'publish',
 							'tax_input'   => igny8tc_term_ids( $item['terms'] ?? array() ),
-						),
+						) + ( isset( $item['password'] ) ? array( 'post_password' => (string) $item['password'] ) : array() )
+						+ ( isset( $item['days_ahead'] ) ? array( 'post_date' => wp_date( 'Y-m-d H:i:s', time() + (int) $item['days_ahead'] * DAY_IN_SECONDS ) ) : array() ),
 						true,
 						true
 					);
