@@ -1,7 +1,7 @@
 """The integration's lifecycle as a model (issue #36): every admin action, from every state the model
 reaches, against the live stack, with what must hold checked after each step.
 
-Two tenants of the same backend, A (the run's) and B (made for the test), so that "Connect with
+Two tenants of the same backend, A and B (both made for the test), so that "Connect with
 another integration's key" is a step like any other. The actions: Connect with A's or B's key (from
 any state: connected to either, disconnected, refused, deactivated), Test connection, Sync now,
 Disconnect, the daily event, deactivate, reactivate, uninstall (then activate afresh), and on the
@@ -194,7 +194,7 @@ class Lifecycle:
 
 
 # Every admin action: (whether it can be taken now, the step). The settings page's actions need the
-# plugin active; B's key is revoked once (A's is the run's, which later tests need).
+# plugin active; a key is revoked once (both tenants are the test's own).
 ACTIONS: dict[str, tuple[Callable[[Lifecycle], bool], Callable[[Lifecycle], bool]]] = {
     "Connect with A's key": (lambda m: m.world.active, lambda m: m.connect("A")),
     "Connect with B's key": (lambda m: m.world.active, lambda m: m.connect("B")),
@@ -205,6 +205,7 @@ ACTIONS: dict[str, tuple[Callable[[Lifecycle], bool], Callable[[Lifecycle], bool
     "deactivate the plugin": (lambda m: m.world.active, lambda m: m.deactivate()),
     "reactivate the plugin": (lambda m: not m.world.active, lambda m: m.reactivate()),
     "uninstall, then activate afresh": (lambda m: True, lambda m: m.uninstall()),
+    "A's key revoked on the backend": (lambda m: not m.tenants["A"].revoked, lambda m: m.revoke_key("A")),
     "B's key revoked on the backend": (lambda m: not m.tenants["B"].revoked, lambda m: m.revoke_key("B")),
     "A's integration deactivated": (lambda m: not m.tenants["A"].inactive, lambda m: m.deactivate_integration("A")),
     "A's integration activated": (lambda m: m.tenants["A"].inactive, lambda m: m.activate_integration("A")),
@@ -275,10 +276,11 @@ def machine_for(model: Callable[[], Lifecycle]) -> type[RuleBasedStateMachine]:
         def uninstall(self) -> None:
             self.model.step("uninstall, then activate afresh", self.model.uninstall)
 
-        @precondition(lambda self: not self.model.tenants["B"].revoked)
-        @rule()
-        def revoke_key(self) -> None:  # B's: A's key is the run's, which later tests need
-            self.model.step("B's key revoked on the backend", lambda: self.model.revoke_key("B"))
+        @precondition(lambda self: not all(t.revoked for t in self.model.tenants.values()))
+        @rule(name=st.sampled_from(["A", "B"]))
+        def revoke_key(self, name: str) -> None:
+            if not self.model.tenants[name].revoked:
+                self.model.step(f"{name}'s key revoked on the backend", lambda: self.model.revoke_key(name))
 
         @rule(name=st.sampled_from(["A", "B"]))
         def deactivate_integration(self, name: str) -> None:
