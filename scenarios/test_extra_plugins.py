@@ -1,8 +1,9 @@
 """A site with third-party plugins (`--with-plugin DIR`; the project's own is
 fixtures/plugins/igny8-example-site/): real sites run other plugins, which register post types,
 taxonomies and post statuses of their own, often late on `init`. They are part of the site: mounted
-read-only beside the plugin under test, active after every reset (activated before the plugin under
-test is activated afresh), and every other module runs with them too. Here, with content in their
+read-only beside the plugin under test, activated once when the site is set up (their first run passed
+as an administrator passes it), active after every reset, which returns to that state and activates only
+the plugin under test afresh, and every other module runs with them too. Here, with content in their
 types and terms in their taxonomies, the structure the backend holds is WordPress's own view, theirs
 included (STRUCT-2..5), and the run names each of them with its version (results.json run.system,
 the report's "What ran").

@@ -82,7 +82,9 @@ def test_the_matrix_runs_thorough_and_the_gate_comes_last(workflow):
     commands = igny8_commands(_github_scripts(doc, ["matrix"]) if path == GITHUB else scripts(doc))
     parser = cli.build_parser()
     runs = [parser.parse_args(c) for c in commands if c[0] == "run"]
-    assert [(r.matrix, r.profile) for r in runs] == [("all", "thorough")]
+    assert [(r.matrix, r.profile, r.site) for r in runs] == [("all", "thorough", None), ("all", "thorough", "fixtures/sites/busy.yaml")]
+    gated = [parser.parse_args(c) for c in commands if c[0] == "gate"]
+    assert len(gated) == 2, "both matrices, the plain one and the one with every corpus plugin, are put to the gate"
     last = parser.parse_args(commands[-1])
     assert last.command == "gate" and last.summary and (last.runs or last.latest)
 
@@ -106,13 +108,16 @@ def test_the_build_and_the_history_are_kept_between_nights():
     steps = yaml.safe_load(github)["jobs"]["matrix"]["steps"]
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("actions/upload-artifact") for u in uses)
-    assert sum(u.startswith("actions/cache/restore") for u in uses) == 2 and sum(u.startswith("actions/cache/save") for u in uses) == 2
+    assert sum(u.startswith("actions/cache/restore") for u in uses) == 3 and sum(u.startswith("actions/cache/save") for u in uses) == 3
+    assert "~/.cache/igny8/plugin-corpus" in github, "the real plugins (not in the repository) are kept between nights"
     assert "igny8 gate" in steps[-2]["run"] and "steps.selftest.outcome" in steps[-1]["run"], "the gate and the self-test decide, last"
     assert steps[-1].get("if") == "always()", "the self-test's answer is given even when the gate says no"
 
     (job,) = yaml.safe_load(GITLAB.read_text()).values()
     cached = [path for cache in job["cache"] for path in cache["paths"]]
-    assert {".cache/igny8/rootfs-*.tar", ".cache/igny8/images.tar", "wordpress-stack/build/wheelhouse/", "reports/2*/"} <= set(cached)
+    assert {".cache/igny8/rootfs-*.tar", ".cache/igny8/images.tar", "wordpress-stack/build/wheelhouse/", "reports/2*/", ".cache/igny8/plugin-corpus/"} <= set(
+        cached
+    )
     assert all(cache["when"] == "always" for cache in job["cache"]) and job["variables"]["IGNY8_CACHE"].endswith(".cache/igny8")
     assert "reports/" in job["artifacts"]["paths"] and job["artifacts"]["when"] == "always"
 

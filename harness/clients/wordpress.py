@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 from bs4 import BeautifulSoup
@@ -32,6 +33,10 @@ class ExtraPluginRefused(ValueError):
 EXTRA_PLUGIN_REFUSED = "igny8tc_extra_plugin"  # the test control's error code for it
 SETTLE_MAX_RUNS = 40  # wp-cron.php requests before pending work counts as never finishing: a 4000-post backfill at 100 a batch, 10 a run
 WP_CRON_TIMEOUT = 120  # seconds: wp-cron.php answers once every due event has run (WordPress's own update checks too)
+# wp-admin's pages a plugin's first run redirects from (pass_first_run): the dashboard, where a login lands,
+# and Plugins, where an administrator activates a plugin; and how many rounds of loading them it may take.
+FIRST_RUN_PAGES = ("", "plugins.php")
+FIRST_RUN_MAX_LOADS = 8
 
 
 class WordPressClient:
@@ -76,6 +81,25 @@ class WordPressClient:
 
     def post(self, url: str, data: list[tuple[str, str]]) -> requests.Response:
         return self.http.post(url, data=data)
+
+    def pass_first_run(self, max_loads: int = FIRST_RUN_MAX_LOADS) -> list[str]:
+        """wp-admin loaded once by its administrator, as a person does after activating plugins: a plugin's
+        first-run redirect (a welcome page, a wizard) is followed, and so passed, until the dashboard and the
+        Plugins screen load as themselves. In a session of its own (the caller's cookies and evidence are
+        untouched). Returns the pages it was sent to, in order; WordPressError if wp-admin never settles."""
+        visitor = self.as_user(self.user, self.password)
+        landed = visitor.login()  # lands on the dashboard: the first page a plugin's first run redirects from
+        sent_to = [_admin_path(landed.url)] if not _lands_on(landed.url, "") else []
+        for _ in range(max_loads):
+            moved = False
+            for page in FIRST_RUN_PAGES:
+                response = visitor.http.get(f"{self.base_url}/wp-admin/{page}")
+                if not _lands_on(response.url, page):
+                    sent_to.append(_admin_path(response.url))
+                    moved = True
+            if not moved:
+                return sent_to
+        raise WordPressError(f"wp-admin still sends its administrator elsewhere after {max_loads} loads of {FIRST_RUN_PAGES}: {sent_to[-4:]}")
 
     # ---- the test-control must-use plugin --------------------------------------------------
 
@@ -232,6 +256,22 @@ class WordPressClient:
 
     def igny8_log_lines(self) -> list[str]:
         return [line for line in self.debug_log(500) if "[IGNY8]" in line]
+
+
+def _admin_path(url: str) -> str:
+    """A wp-admin URL as a person reads it in the address bar: its path under wp-admin/ and its query."""
+    parts = urlsplit(url)
+    path = parts.path.split("/wp-admin/", 1)[-1] if "/wp-admin/" in parts.path else parts.path
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _lands_on(url: str, page: str) -> bool:
+    """Whether `url` is wp-admin's `page` ("" and "index.php" are both the dashboard), whatever its query."""
+    path = urlsplit(url).path
+    if "/wp-admin/" not in path:
+        return False
+    where = path.split("/wp-admin/", 1)[1]
+    return where == page or (page in ("", "index.php") and where in ("", "index.php") and not urlsplit(url).query)
 
 
 def _error(response: requests.Response) -> dict[str, Any]:

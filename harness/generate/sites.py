@@ -1,7 +1,13 @@
-"""Site profiles (fixtures/sites/*.yaml): a WordPress site's shape as data, built on a stack in
-seconds by the test control's /site route (wordpress-stack/wordpress/igny8-test-site.php), which
-every reset then returns to. `--site FILE` runs the suite on one; `igny8 repro --from-structure`
-makes one from a structure payload (harness.repro.field_report)."""
+"""Site profiles (fixtures/sites/*.yaml): a WordPress site's shape as data, set up on a stack in
+seconds by the test control (wordpress-stack/wordpress/igny8-test-site.php), which every reset then
+returns to. `--site FILE` runs the suite on one; `igny8 repro --from-structure` makes one from a
+structure payload (harness.repro.field_report).
+
+A site is set up as a person sets one up (`build`): its own entries registered and its third-party
+plugins activated once (/site); wp-admin loaded once by the administrator, which passes the plugins'
+first-run redirects and welcome pages (WordPressClient.pass_first_run); the forms the profile names
+filled in wp-admin as a person fills them (`admin_forms`: a type made through another plugin's own
+screens, Custom Post Type UI's); then its terms and posts made and the whole site copied (/site/settle)."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from jsonschema import Draft7Validator
 
 from harness.base import yamlfile
 from harness.base.paths import ROOT
+from harness.stack import corpus
 
 if TYPE_CHECKING:
     from harness.clients.wordpress import WordPressClient
@@ -45,10 +52,23 @@ class SiteProfile:
     terms: dict[str, list[Any]] = field(default_factory=dict)
     posts: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""  # the file it came from, for reports and errors
+    admin_forms: list[dict[str, Any]] = field(default_factory=list)  # wp-admin forms filled once the plugins are active
 
     def body(self) -> dict[str, Any]:
-        """What the /site route takes."""
+        """What the /site route takes (a test control before /site/settle took it all there)."""
         return {"statuses": self.statuses, "post_types": self.post_types, "taxonomies": self.taxonomies, "terms": self.terms, "posts": self.posts}
+
+    def content(self) -> dict[str, Any]:
+        """What the /site/settle route takes: made once every registration is in place, the plugins' too."""
+        return {"terms": self.terms, "posts": self.posts}
+
+    def made_by_forms(self) -> dict[str, set[str]]:
+        """The post types and taxonomies the profile's admin forms make (each form's `makes`)."""
+        made: dict[str, set[str]] = {"post_types": set(), "taxonomies": set()}
+        for form in self.admin_forms:
+            for kind, names in form.get("makes", {}).items():
+                made.setdefault(kind, set()).update(names)
+        return made
 
     @property
     def post_count(self) -> int:
@@ -77,9 +97,12 @@ def load(path: str | Path) -> SiteProfile:
     if errors:
         where = "\n".join(f"  {e.json_path}: {e.message}" for e in errors[:10])
         raise SiteProfileError(f"{path} is not a site profile ({SCHEMA.relative_to(ROOT)}):\n{where}")
-    plugins = tuple(str((path.parent / p).resolve()) for p in doc.get("plugins", []))
-    for plugin in plugins:
-        if not Path(plugin).is_dir():
+    try:  # a corpus plugin (corpus:FOLDER) may be absent here: the run that needs it says so (extra_plugin_dirs)
+        plugins = tuple(corpus.resolve(p, path.parent) for p in doc.get("plugins", []))
+    except ValueError as exc:
+        raise SiteProfileError(f"{path}: {exc}") from exc
+    for given, plugin in zip(doc.get("plugins", []), plugins, strict=True):
+        if not given.startswith(corpus.PREFIX) and not Path(plugin).is_dir():
             raise SiteProfileError(f"{path}: plugin directory {plugin} does not exist")
     profile = SiteProfile(
         name=doc["name"],
@@ -91,6 +114,7 @@ def load(path: str | Path) -> SiteProfile:
         terms=dict(doc.get("terms", {})),
         posts=list(doc.get("posts", [])),
         source=str(path),
+        admin_forms=list(doc.get("admin_forms", [])),
     )
     profile = generated(profile, doc.get("generate", {}))
     check_references(profile, str(path))
@@ -134,6 +158,7 @@ def generated(profile: SiteProfile, rules: dict[str, int]) -> SiteProfile:
         terms={**profile.terms, **terms},
         posts=[*profile.posts, *posts],
         source=profile.source,
+        admin_forms=profile.admin_forms,
     )
 
 
@@ -147,10 +172,13 @@ def term_names(terms: list[Any]) -> list[str]:
 
 
 def check_references(profile: SiteProfile, where: str) -> None:
-    """Every post type, taxonomy, status and term a profile names is one it makes or WordPress has."""
-    post_types = {*profile.post_types, *BUILTIN_POST_TYPES}
-    taxonomies = {*profile.taxonomies, *BUILTIN_TAXONOMIES}
-    statuses = {*profile.statuses, *BUILTIN_STATUSES}
+    """Every post type, taxonomy, status and term a profile names is one it makes, its admin forms make,
+    one of its corpus plugins registers (fixtures/plugins/corpus.json), or WordPress has."""
+    plugins = corpus.registrations(profile.plugins)
+    forms = profile.made_by_forms()
+    post_types = {*profile.post_types, *BUILTIN_POST_TYPES, *plugins["post_types"], *forms["post_types"]}
+    taxonomies = {*profile.taxonomies, *BUILTIN_TAXONOMIES, *plugins["taxonomies"], *forms["taxonomies"]}
+    statuses = {*profile.statuses, *BUILTIN_STATUSES, *plugins["statuses"]}
     problems = [
         f"taxonomy {slug} is on post type {t}, which the profile does not make"
         for slug, taxonomy in profile.taxonomies.items()
@@ -158,6 +186,10 @@ def check_references(profile: SiteProfile, where: str) -> None:
         if t not in post_types
     ]
     problems += [f"terms of {slug}, a taxonomy the profile does not make" for slug in profile.terms if slug not in taxonomies]
+    for index, form in enumerate(profile.admin_forms):
+        made = [name for names in form.get("makes", {}).values() for name in names]
+        if not made:
+            problems.append(f"admin_forms[{index}] ({form['page']}) says nothing of what it makes (makes: {{post_types: [...]}})")
     for index, group in enumerate(profile.posts):
         at = f"posts[{index}]"
         if group["post_type"] not in post_types:
@@ -185,18 +217,47 @@ def plugins_for_run(with_plugin: tuple[str, ...] | None, site: str | None) -> tu
 
 
 def build(wp: WordPressClient, profile: SiteProfile) -> dict[str, Any]:
-    """Makes WordPress hold `profile`, and every later reset return to it (NO_SITE: back to an empty
-    site). SiteProfileError, with WordPress's words, when it cannot: bad input, not a failed check."""
+    """Makes WordPress hold `profile`, with the stack's third-party plugins activated once and their first
+    run passed, and every later reset return to it (NO_SITE: an empty site, with those plugins). Returns
+    what was made, the pages their first run sent the administrator to (`first_run`) and what each admin
+    form said (`forms`). SiteProfileError, with WordPress's words, when it cannot: bad input, not a failed check."""
     from harness.clients.wordpress import WordPressError
 
     try:
         made: dict[str, Any] = wp.control("POST", "/site", timeout=BUILD_TIMEOUT, **profile.body())
+        if made.get("settle"):  # the plugins are active: their first run and the admin forms, then the content and the copy
+            first_run = wp.pass_first_run()
+            forms = [fill(wp, form, profile) for form in profile.admin_forms]
+            settled: dict[str, Any] = wp.control("POST", "/site/settle", timeout=BUILD_TIMEOUT, **profile.content())
+            made = {**settled, "first_run": first_run, "forms": forms, "seconds": round(made["seconds"] + settled["seconds"], 3)}
     except WordPressError as exc:
         if profile is NO_SITE and "rest_no_route" in str(exc):  # a stack made before site profiles: it has none
             wp.reset()
             return {"site": False}
         raise SiteProfileError(f"WordPress could not build the site {profile.name} ({profile.source or 'made here'}): {exc}") from exc
     return made
+
+
+def fill(wp: WordPressClient, form: dict[str, Any], profile: SiteProfile) -> str:
+    """One of the profile's admin forms filled in wp-admin by its administrator, as a person fills it
+    (fields and checkboxes by accessible name, its button pressed); SiteProfileError when a control is
+    missing or WordPress does not then list what the form makes. Returns the outcome, for the record."""
+    from harness.clients import accessible
+    from harness.clients.settings_page import AdminPage
+
+    admin = wp.as_user(wp.user, wp.password)  # a session of its own: the caller's cookies and evidence are untouched
+    admin.login()
+    where = f"{profile.source or profile.name}: admin form on {form['page']}"
+    try:
+        outcome = AdminPage(admin, form["page"]).press_named(form["button"], form.get("fields", {}), form.get("tick", []))
+    except accessible.ControlNotFound as exc:
+        raise SiteProfileError(f"{where}: {exc}") from exc
+    view = wp.state()["wordpress"]
+    missing = sorted(set(form.get("makes", {}).get("post_types", [])) - set(view["post_types"]))
+    missing += sorted(set(form.get("makes", {}).get("taxonomies", [])) - set(view["taxonomies"]))
+    if missing:
+        raise SiteProfileError(f"{where}: WordPress does not list {missing} after it ({outcome})")
+    return f"{form['page']}: {outcome}"
 
 
 def shipped() -> list[Path]:

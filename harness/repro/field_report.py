@@ -4,7 +4,10 @@ FILE is what support can get hold of: a structure payload as the plugin sends it
 `config_json` holding one (`content_types`), or the plugin's diagnostics export
 (spec/diagnostics.schema.json). The harness builds a WordPress site of that shape (the same keys,
 labels, flags and counts, posts made up to a cap), connects the plugin, syncs, and compares the
-backend with WordPress's own view: the `site-sync` check, which `igny8 repro` then replays."""
+backend with WordPress's own view: the `site-sync` check, which `igny8 repro` then replays. A
+diagnostics export also names the site's other plugins: each one the corpus holds in that version
+(fixtures/plugins/corpus.json, its files on this machine) runs on the rebuilt site too (`site_plugins`);
+any other is named as missing, with the reason."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from typing import Any
 from jsonschema import Draft7Validator
 
 from harness.spec import spec
-from harness.stack.config import PHP, WORDPRESS, find_cell
+from harness.stack import corpus
+from harness.stack.config import PHP, PLUGIN_FOLDER, WORDPRESS, find_cell
 
 DIAGNOSTICS_FORMAT = "igny8-diagnostics/1"
 DEFAULT_MAX_POSTS = 5000  # posts made for a reproduction at most; a count above it is made up to it
@@ -183,3 +187,42 @@ def wanted_versions(report: FieldReport) -> tuple[str | None, str | None, list[s
     if php not in PHP:
         return wordpress, None, [f"PHP {report.versions.get('php')} is not in the matrix: PHP is the one WordPress {wordpress} comes with"]
     return wordpress, php, []
+
+
+@dataclass(frozen=True)
+class SitePlugins:
+    """The other plugins a field report's site ran, as the rebuilt site will run them."""
+
+    dirs: tuple[str, ...]  # each one found in the corpus (or the project's fixtures) by its name and version, in the report's order
+    found: list[str]  # "bbPress 2.6.9 (corpus:bbpress)", for the output
+    missing: list[str]  # each plugin it cannot put on the stack, named, with why
+
+
+def site_plugins(report: FieldReport) -> SitePlugins:
+    """The site's other plugins (the diagnostics' active_plugins, the plugin under test aside), each matched by
+    its name and version to a corpus release (fixtures/plugins/corpus.json) whose files are on this machine, or to
+    one of the project's own fixture plugins. One that is not there is MISSING, named with the reason: never
+    silently left out."""
+    dirs: list[str] = []
+    found: list[str] = []
+    missing: list[str] = []
+    for plugin in report.active_plugins:
+        if str(plugin.get("file", "")).startswith(f"{PLUGIN_FOLDER}/"):
+            continue  # the plugin under test
+        name, version, file = str(plugin.get("name") or ""), str(plugin.get("version") or ""), str(plugin.get("file") or "")
+        label = f"{name or file} {version}".strip()
+        entry = corpus.find(name, version) if name else None
+        own = corpus.own_fixture(name, version) if name and entry is None else None
+        why = entry.missing() if entry else ""
+        if entry is not None and not why:
+            dirs.append(str(entry.dir))
+            found.append(f"{label} ({entry.ref})")
+        elif own is not None:
+            dirs.append(str(own))
+            found.append(f"{label} (fixtures/plugins/{own.name})")
+        else:
+            others = [e.version for e in corpus.releases(name)]
+            if not why:
+                why = f"the corpus holds {name} {', '.join(others)} only" if others else "not in the corpus (fixtures/plugins/corpus.json)"
+            missing.append(f"{label} ({file}): {why}")
+    return SitePlugins(tuple(dirs), found, missing)

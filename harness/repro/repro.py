@@ -16,7 +16,6 @@ from harness.judge.checks import CheckContext
 from harness.judge.session import plugin_manifest, stack_context
 from harness.repro import field_report
 from harness.runs.options import RunOptions
-from harness.stack.config import PLUGIN_FOLDER
 from harness.stack.stack import Stack, Wanted, running_stack
 
 
@@ -96,15 +95,17 @@ def from_field_report(path: str, expect: str, max_posts: int) -> dict[str, Any]:
     wordpress, php, version_notes = field_report.wanted_versions(report)
     for note in [*notes, *version_notes]:
         say(note)
-    others = [p for p in report.active_plugins if not p["file"].startswith(f"{PLUGIN_FOLDER}/")]  # not the plugin under test
-    if others:
-        names = ", ".join(f"{p['name'] or p['file']} {p['version']}" for p in others)
-        say(f"the site also ran: {names} (put any of them on the stack with --with-plugin DIR)")
+    plugins = field_report.site_plugins(report)  # the site's other plugins, matched by name and version in fixtures/plugins/
+    if plugins.found:
+        say(f"the site also ran, and so does the rebuilt one: {', '.join(plugins.found)}")
+    for missing in plugins.missing:
+        say(f"MISSING: {missing}; the rebuilt site runs without it (give it with --with-plugin DIR)")
     for line in report.log[-5:]:
         say(f"its log: {line}")
     posts = sum(group["count"] for group in site["posts"])
     say(f"building {len(site['post_types'])} post types, {len(site['taxonomies'])} taxonomies and {posts} posts from {report.kind} {path}")
-    return {"kind": "site-sync", "test": f"repro --from-{expect} {path}", "example": site, "system": {"versions": {"wordpress": wordpress, "php": php}}}
+    system = {"versions": {"wordpress": wordpress, "php": php}, "extra_plugins": [{"dir": d} for d in plugins.dirs]}
+    return {"kind": "site-sync", "test": f"repro --from-{expect} {path}", "example": site, "system": system, "missing_plugins": plugins.missing}
 
 
 def replay_doc(doc: dict[str, Any], options: RunOptions) -> int:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.base.paths import ROOT
+from harness.base.progress import say
+from harness.stack import corpus
+from harness.stack.corpus import plugin_main_file
 
 COMPOSE_FILE = ROOT / "wordpress-stack" / "compose.yaml"
 REFERENCE_PLUGIN = ROOT / "reference" / "igny8-wp-plugin"
@@ -123,20 +126,7 @@ class Rates:
 STACK_RATES = Rates(API_RATE, LOGIN_RATE)
 
 
-# WordPress reads a plugin's headers from the first 8 KiB of a PHP file at the top of its folder
-# (get_plugins(), get_file_data()); a file whose `Plugin Name:` is empty is no plugin.
-_PLUGIN_NAME = re.compile(r"^(?:[ \t]*<\?php)?[ \t/*#@]*Plugin Name:(.*)$", re.M | re.I)
 _FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def plugin_main_file(directory: Path) -> Path | None:
-    """The file WordPress takes for the plugin in `directory`, or None when it would see no plugin there."""
-    for candidate in sorted(directory.glob("*.php")):
-        with candidate.open("rb") as f:
-            found = _PLUGIN_NAME.search(f.read(8192).decode("utf-8", "replace").replace("\r", "\n"))
-        if found and found.group(1).strip(" \t*/"):
-            return candidate
-    return None
 
 
 def extra_plugin_dirs(given: Iterable[str], plugin_dir: str = "") -> tuple[str, ...]:
@@ -146,10 +136,12 @@ def extra_plugin_dirs(given: Iterable[str], plugin_dir: str = "") -> tuple[str, 
     found: dict[str, str] = {}
     under_test = Path(plugin_dir).resolve() if plugin_dir else None
     for text in given:
-        path = Path(text).expanduser()
+        path = Path(corpus.resolve(text))
+        entry = corpus.by_dir(path)
+        if entry is not None and entry.missing():
+            raise ValueError(f"--with-plugin {text}: {entry.missing()}")
         if not path.is_dir():
             raise ValueError(f"--with-plugin {text}: not a directory (a third-party plugin is a folder holding its plugin file)")
-        path = path.resolve()
         if plugin_main_file(path) is None:
             raise ValueError(f"--with-plugin {text}: no PHP file at its top has a `Plugin Name:` header, so WordPress would see no plugin there")
         name = path.name
@@ -189,7 +181,13 @@ class StackConfig:
         if not (plugin / self.plugin_file).is_file():
             raise ValueError(f"{plugin} is not a plugin directory: it has no {self.plugin_file} (its manifest's plugin_file)")
         self.plugin_dir = str(plugin.resolve())
-        self.extra_plugins = extra_plugin_dirs(self.extra_plugins or (), self.plugin_dir)
+        # A corpus plugin this cell's WordPress or PHP cannot run is replaced by the corpus's release that
+        # it can, or left out as NOT APPLICABLE on the cell (harness.stack.corpus); said once, here.
+        given = [corpus.resolve(text) for text in self.extra_plugins or ()]
+        chosen_extras, notes = corpus.for_cell(given, self.wordpress, self.php, chosen.name)
+        self.extra_plugins = extra_plugin_dirs(chosen_extras, self.plugin_dir)
+        for note in notes:
+            say(note)
 
     @property
     def cell(self) -> Cell:

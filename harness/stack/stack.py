@@ -375,7 +375,9 @@ def _put_in_place(stack: Stack, wanted: Wanted, shown: Callable[[], AbstractCont
     plugin_dir = str(Path(wanted.plugin_dir).resolve()) if wanted.plugin_dir else stack.config.plugin_dir
     plugin_file = wanted.plugin_file or stack.config.plugin_file
     backend_image = wanted.backend_image or stack.config.backend_image
-    extra = tuple(str(Path(d).resolve()) for d in wanted.extra_plugins) if wanted.extra_plugins else stack.config.extra_plugins
+    extra = stack.config.extra_plugins
+    if wanted.extra_plugins:  # resolved (corpus:PATH too), and the corpus release the stack's cell runs
+        extra = StackConfig(stack.config.wordpress, stack.config.php, extra_plugins=tuple(wanted.extra_plugins)).extra_plugins
     running = (stack.config.plugin_dir, stack.config.plugin_file, stack.config.backend_image, stack.config.extra_plugins)
     if (plugin_dir, plugin_file, backend_image, extra) != running:
         # Refuses a directory that is not a plugin, before anything changes.

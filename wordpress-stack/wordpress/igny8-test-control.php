@@ -9,7 +9,9 @@
  * It knows the plugin under test only as the plugin in wp-content/plugins/igny8-wp-plugin/ (whatever
  * its main file is called): it never reads or writes an option of that plugin by name (spec/CONTRACT.md, 1.5).
  * Third-party plugins on the stack (--with-plugin) are the folders IGNY8_EXTRA_PLUGINS names: part of
- * the site, they are active after every reset, activated before the plugin under test.
+ * the site. They are activated once, when the site is set up (igny8-test-site.php: /site, then the
+ * harness loads wp-admin as the administrator, passing their first-run pages, then /site/settle),
+ * and every reset returns to that state, copied after it; the plugin under test is activated afresh.
  */
 
 defined( 'ABSPATH' ) || exit;
@@ -322,12 +324,14 @@ add_action(
 );
 
 /**
- * The options added since the pristine copy, transients aside (they come and go with any page): what
- * the plugin, or WordPress on its behalf, has stored since the site was installed.
+ * The options added since the site's copy (the pristine one, or the site as set up with its third-party
+ * plugins, igny8-test-site.php), transients aside (they come and go with any page): what the plugin under
+ * test, or WordPress on its behalf, has stored since.
  */
 function igny8tc_options_added() {
 	global $wpdb;
-	$snapshot = igny8tc_snapshot_table();
+	$copy     = function_exists( 'igny8tc_site_options_copy' ) ? igny8tc_site_options_copy() : '';
+	$snapshot = $copy ? $copy : igny8tc_snapshot_table();
 	return $wpdb->get_col(
 		"SELECT option_name FROM {$wpdb->options} WHERE option_name NOT IN (SELECT option_name FROM $snapshot)
 		 AND option_name NOT LIKE '\\_transient\\_%' AND option_name NOT LIKE '\\_site\\_transient\\_%' ORDER BY option_name"
@@ -353,8 +357,10 @@ function igny8tc_take_snapshot() {
 }
 
 /**
- * Back to the pristine site, then the third-party plugins (part of the site) and the plugin under
- * test activated afresh, in that order, as on a new site where they were installed first.
+ * Back to the site as it was set up (igny8-test-site.php: its profile, its third-party plugins activated
+ * once and their first-run pages passed), then the plugin under test activated afresh. A site never set
+ * up (a stack from `igny8 up` with no profile) is the pristine one, with the third-party plugins activated
+ * here, before the plugin under test, as on a new site where they were installed first.
  */
 function igny8tc_reset() {
 	$restored = igny8tc_restore();
@@ -372,23 +378,31 @@ function igny8tc_reset() {
 	return array( 'ok' => true );
 }
 
-/** The pristine site (or the site profile's, igny8-test-site.php), with no plugin active yet. */
+/**
+ * The site as it was set up (igny8-test-site.php's copy: its profile, its third-party plugins active), or
+ * else the pristine site with no plugin active; the plugin under test is not active in either.
+ */
 function igny8tc_restore() {
 	global $wpdb;
 	$snapshot = igny8tc_snapshot_table();
 	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $snapshot ) ) ) {
 		return new WP_Error( 'igny8tc_no_snapshot', 'no pristine snapshot: the stack was not installed by the harness', array( 'status' => 500 ) );
 	}
-	$pristine = $wpdb->get_col( 'SELECT name FROM ' . igny8tc_tables_table() );
+	$source = function_exists( 'igny8tc_site_options_copy' ) ? igny8tc_site_options_copy() : ''; // first: a copy of another site is forgotten here
+	$source = $source ? $source : $snapshot;
+	$kept   = $wpdb->get_col( 'SELECT name FROM ' . igny8tc_tables_table() );
+	if ( function_exists( 'igny8tc_site_kept_tables' ) ) {
+		$kept = array_merge( $kept, igny8tc_site_kept_tables() ); // the third-party plugins' own tables, as set up
+	}
 	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
-		if ( ! in_array( $table, $pristine, true ) ) {
+		if ( ! in_array( $table, $kept, true ) ) {
 			$wpdb->query( "DROP TABLE `$table`" ); // made by a plugin since: its activation makes it again
 		}
 	}
 	$wpdb->query( "DELETE FROM {$wpdb->options}" );
-	$wpdb->query( "INSERT INTO {$wpdb->options} SELECT * FROM $snapshot" );
+	$wpdb->query( "INSERT INTO {$wpdb->options} SELECT * FROM $source" );
 	// Rows go directly: the harness resets, it does not test deletion (and hooks would sync).
-	// A site profile's content (igny8-test-site.php) is restored; without one, content is emptied.
+	// The site's content as set up (igny8-test-site.php) is restored; without a copy, content is emptied.
 	if ( ! function_exists( 'igny8tc_site_restore' ) || ! igny8tc_site_restore() ) {
 		$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type NOT IN ('attachment')" );
 		$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE post_id NOT IN (SELECT ID FROM {$wpdb->posts})" );
@@ -416,8 +430,8 @@ function igny8tc_search( $needle, $is_pattern = false ) {
 	global $wpdb;
 	$found = array();
 	foreach ( $wpdb->get_col( 'SHOW TABLES' ) as $table ) {
-		if ( in_array( $table, array( igny8tc_snapshot_table(), igny8tc_tables_table() ), true ) ) {
-			continue;
+		if ( false !== strpos( $table, 'igny8tc_' ) ) {
+			continue; // the harness's own copies, taken before the plugin under test ran
 		}
 		foreach ( $wpdb->get_results( "SHOW COLUMNS FROM `$table`" ) as $column ) {
 			if ( ! preg_match( '/char|text|blob|json/i', $column->Type ) ) {

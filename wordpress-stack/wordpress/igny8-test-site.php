@@ -1,15 +1,20 @@
 <?php
 /**
  * Plugin Name: IGNY8 test site (test stacks only)
- * Description: Builds a site profile (fixtures/sites/*.yaml) in seconds, and makes it the site every reset returns to.
+ * Description: Sets a site up once (a site profile, fixtures/sites/*.yaml, and the third-party plugins), and makes it the site every reset returns to.
  *
  * Part of the test control (igny8-test-control.php, loaded first: mu-plugins load in name order), behind
  * the same token. A site is its own post statuses, post types and taxonomies (kept in an option and
- * registered on every request, before the harness's per-test registry), its terms, and its posts.
+ * registered on every request, before the harness's per-test registry), its third-party plugins
+ * (--with-plugin), its terms, and its posts. It is set up in two requests: /site registers the entries and
+ * activates the third-party plugins, once, as an administrator does; the harness then loads wp-admin as the
+ * administrator, as a person does after activating plugins (their first-run redirects and welcome pages
+ * are passed then, once), and fills the forms the profile names (a type made through another plugin's
+ * screens); /site/settle makes the terms and posts, now that every registration is in place, and copies
+ * the site aside: the options, the content tables and the tables the plugins made. Every reset restores
+ * that copy and activates the plugin under test afresh (never the third-party plugins again).
  * Posts are written in bulk with explicit IDs rather than through wp_insert_post(): tens of
- * thousands take seconds, and no save hook runs. The site is made on the restored site before any
- * plugin is activated, so that what an activation makes is made once per reset, as without a site.
- * The content tables are then copied aside, and igny8tc_reset() restores them instead of emptying them.
+ * thousands take seconds, and no save hook runs.
  */
 
 defined( 'ABSPATH' ) || exit;
@@ -19,6 +24,7 @@ if ( ! defined( 'IGNY8_TEST_CONTROL_TOKEN' ) || '' === IGNY8_TEST_CONTROL_TOKEN 
 
 const IGNY8TC_SITE        = 'igny8tc_site';
 const IGNY8TC_SITE_SUFFIX = '_igny8tc_site';
+const IGNY8TC_SITE_EXTRAS = 'igny8tc_site_extras';
 
 /** The content tables a site fills, and a reset restores. */
 function igny8tc_site_tables() {
@@ -115,10 +121,67 @@ function igny8tc_site_posts( $group, $first_id, $term_ids ) {
 	return $tagged;
 }
 
-/** The content tables copied aside: what every reset returns to from now on. */
+/** The copy of the options table taken when the site was set up: what every reset restores. */
+function igny8tc_site_options_table() {
+	global $wpdb;
+	return $wpdb->prefix . 'igny8tc_site_options';
+}
+
+/** The third-party plugins' own tables, each with its copy: {name, copy}. */
+function igny8tc_site_plugin_tables_table() {
+	global $wpdb;
+	return $wpdb->prefix . 'igny8tc_site_tables';
+}
+
+/** The options copy's name once the site is set up (igny8tc_restore() and igny8tc_options_added() read it), else ''. */
+function igny8tc_site_options_copy() {
+	global $wpdb;
+	$copy = igny8tc_site_options_table();
+	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $copy ) ) ) {
+		return '';
+	}
+	// Set up with other third-party plugins than the stack now mounts (the WordPress container was replaced
+	// with others, and no site was set up since): that copy is not this site's; back to the pristine one.
+	$extras = $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM $copy WHERE option_name = %s", IGNY8TC_SITE_EXTRAS ) );
+	if ( (string) $extras !== implode( ',', igny8tc_extra_plugin_folders() ) ) {
+		igny8tc_site_forget();
+		return '';
+	}
+	return $copy;
+}
+
+/** The third-party plugins' tables (and the copies) a reset keeps: they were there when the site was set up. */
+function igny8tc_site_kept_tables() {
+	global $wpdb;
+	$list = igny8tc_site_plugin_tables_table();
+	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $list ) ) ) {
+		return array();
+	}
+	$kept = array( $list, igny8tc_site_options_table() );
+	foreach ( $wpdb->get_results( "SELECT name, copy FROM $list" ) as $row ) {
+		$kept[] = $row->name;
+		$kept[] = $row->copy;
+	}
+	return $kept;
+}
+
+/** Replaces $table's rows with $copy's (TRUNCATE where there are many: far quicker than DELETE on a large site). */
+function igny8tc_site_refill( $table, $copy ) {
+	global $wpdb;
+	$many = (int) $wpdb->get_var( "SELECT COUNT(*) FROM `$table`" ) > 2000;
+	$wpdb->query( $many ? "TRUNCATE TABLE `$table`" : "DELETE FROM `$table`" );
+	$wpdb->query( "INSERT INTO `$table` SELECT * FROM `$copy`" );
+}
+
+/**
+ * The site as it is now copied aside, for every reset to return to: the options (the third-party plugins
+ * active, their first run passed), the content tables, and the tables the third-party plugins made.
+ * Taken before the plugin under test is activated: nothing of it is in the copy.
+ */
 function igny8tc_site_snapshot() {
 	global $wpdb;
 	$pristine = igny8tc_tables_table();
+	$made     = array_diff( $wpdb->get_col( 'SHOW TABLES' ), $wpdb->get_col( "SELECT name FROM $pristine" ) );
 	foreach ( igny8tc_site_tables() as $table ) {
 		$copy = $table . IGNY8TC_SITE_SUFFIX;
 		$wpdb->query( "DROP TABLE IF EXISTS `$copy`" );
@@ -126,13 +189,42 @@ function igny8tc_site_snapshot() {
 		$wpdb->query( "INSERT INTO `$copy` SELECT * FROM `$table`" );
 		$wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO $pristine (name) VALUES (%s)", $copy ) ); // not a plugin's table: a reset keeps it
 	}
-	// The site's registrations survive the options' restore too.
-	$snapshot = igny8tc_snapshot_table();
-	$wpdb->query( $wpdb->prepare( "DELETE FROM $snapshot WHERE option_name = %s", IGNY8TC_SITE ) );
-	$wpdb->query( $wpdb->prepare( "INSERT INTO $snapshot SELECT * FROM {$wpdb->options} WHERE option_name = %s", IGNY8TC_SITE ) );
+	$list = igny8tc_site_plugin_tables_table();
+	igny8tc_site_drop_plugin_copies();
+	$wpdb->query( "CREATE TABLE $list (name VARCHAR(191) NOT NULL PRIMARY KEY, copy VARCHAR(64) NOT NULL)" );
+	$kept = array();
+	foreach ( $made as $table ) {
+		if ( false !== strpos( $table, 'igny8tc_' ) ) {
+			continue; // the harness's own
+		}
+		$copy = $wpdb->prefix . 'igny8tc_t_' . substr( md5( $table ), 0, 16 );
+		$wpdb->query( "DROP TABLE IF EXISTS `$copy`" );
+		$wpdb->query( "CREATE TABLE `$copy` LIKE `$table`" );
+		$wpdb->query( "INSERT INTO `$copy` SELECT * FROM `$table`" );
+		$wpdb->insert( $list, array( 'name' => $table, 'copy' => $copy ) );
+		$kept[] = $table;
+	}
+	update_option( IGNY8TC_SITE_EXTRAS, implode( ',', igny8tc_extra_plugin_folders() ), false ); // which plugins this copy holds active
+	$options = igny8tc_site_options_table();
+	$wpdb->query( "DROP TABLE IF EXISTS $options" );
+	$wpdb->query( "CREATE TABLE $options LIKE {$wpdb->options}" );
+	$wpdb->query( "INSERT INTO $options SELECT * FROM {$wpdb->options}" );
+	return $kept;
 }
 
-/** Back to no site: the copies and the option dropped, so that a reset empties the content again. */
+/** The copies of the plugins' tables dropped, and their list. */
+function igny8tc_site_drop_plugin_copies() {
+	global $wpdb;
+	$list = igny8tc_site_plugin_tables_table();
+	if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $list ) ) ) {
+		foreach ( $wpdb->get_col( "SELECT copy FROM $list" ) as $copy ) {
+			$wpdb->query( "DROP TABLE IF EXISTS `$copy`" );
+		}
+		$wpdb->query( "DROP TABLE $list" );
+	}
+}
+
+/** Back to no site: the copies dropped, so that a reset goes back to the pristine site and empties the content. */
 function igny8tc_site_forget() {
 	global $wpdb;
 	$pristine = igny8tc_tables_table();
@@ -141,11 +233,13 @@ function igny8tc_site_forget() {
 		$wpdb->query( "DROP TABLE IF EXISTS `$copy`" );
 		$wpdb->query( $wpdb->prepare( "DELETE FROM $pristine WHERE name = %s", $copy ) );
 	}
-	$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . igny8tc_snapshot_table() . ' WHERE option_name = %s', IGNY8TC_SITE ) );
+	igny8tc_site_drop_plugin_copies();
+	$wpdb->query( 'DROP TABLE IF EXISTS ' . igny8tc_site_options_table() );
+	$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . igny8tc_snapshot_table() . ' WHERE option_name = %s', IGNY8TC_SITE ) ); // a stack set up before: its copy held it
 	delete_option( IGNY8TC_SITE );
 }
 
-/** Called by igny8tc_reset(): restores the site's content, or says there is no site (false). */
+/** Called by igny8tc_restore(): restores the site's content and its plugins' tables, or says there is no site (false). */
 function igny8tc_site_restore() {
 	global $wpdb;
 	$tables = igny8tc_site_tables();
@@ -153,24 +247,29 @@ function igny8tc_site_restore() {
 		return false;
 	}
 	foreach ( $tables as $table ) {
-		$wpdb->query( "TRUNCATE TABLE `$table`" ); // far quicker than DELETE on a large site
-		$wpdb->query( "INSERT INTO `$table` SELECT * FROM `$table" . IGNY8TC_SITE_SUFFIX . '`' );
+		igny8tc_site_refill( $table, $table . IGNY8TC_SITE_SUFFIX );
+	}
+	$list = igny8tc_site_plugin_tables_table();
+	if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $list ) ) ) {
+		foreach ( $wpdb->get_results( "SELECT name, copy FROM $list" ) as $row ) {
+			igny8tc_site_refill( $row->name, $row->copy );
+		}
 	}
 	return true;
 }
 
 /**
- * Builds a site from the pristine one: {statuses, post_types, taxonomies, terms: {taxonomy: [name |
- * {name, children}]}, posts: [{post_type, status, count, title, terms: {taxonomy: [names]}}]}.
- * An empty body goes back to no site. Answers what was made and how long it took.
+ * Sets a site up, first half: from the pristine one, its post statuses, post types and taxonomies
+ * ({statuses, post_types, taxonomies}, registered from now on at every request), then the third-party
+ * plugins activated, once, through WordPress, as an administrator activates them. The plugin under
+ * test is not active. The harness then loads wp-admin as the administrator (their first-run pages,
+ * harness/clients/wordpress.py pass_first_run) and fills the forms the profile names, and calls
+ * /site/settle, which makes the content and copies the site. An empty body is a site with no entries of its own.
  */
 function igny8tc_site_build( WP_REST_Request $request ) {
-	global $wpdb;
 	$started = microtime( true );
-	set_time_limit( 180 ); // the harness waits as long (harness/sites.py BUILD_TIMEOUT)
 	igny8tc_site_forget();
-	// Restored, but with no plugin activated yet: what their activation makes belongs to each reset, not to the site.
-	$restored = igny8tc_restore();
+	$restored = igny8tc_restore(); // the pristine site, no plugin active
 	if ( is_wp_error( $restored ) ) {
 		return $restored;
 	}
@@ -179,17 +278,54 @@ function igny8tc_site_build( WP_REST_Request $request ) {
 		'post_types' => (array) ( $request['post_types'] ?? array() ),
 		'taxonomies' => (array) ( $request['taxonomies'] ?? array() ),
 	);
+	if ( array_filter( $site ) ) {
+		update_option( IGNY8TC_SITE, $site, true );
+		$refused = igny8tc_site_register();
+		if ( $refused ) {
+			igny8tc_site_forget();
+			return new WP_Error( 'igny8tc_site', 'WordPress refused the site: ' . implode( '; ', $refused ), array( 'status' => 400 ) );
+		}
+	}
+	$extra = igny8tc_activate_extra_plugins();
+	if ( is_wp_error( $extra ) ) {
+		igny8tc_site_forget();
+		return $extra;
+	}
+	return array(
+		'settle'        => true, // the harness passes the plugins' first run, then calls /site/settle
+		'extra_plugins' => igny8tc_extra_plugins_state(),
+		'seconds'       => round( microtime( true ) - $started, 3 ),
+	);
+}
+
+/**
+ * Sets a site up, second half (after /site and the harness's first visit to wp-admin): its terms ({taxonomy:
+ * [name | {name, children}]}) and posts ([{post_type, status, count, title, terms: {taxonomy: [names]}}]),
+ * made now that every registration is in place, the third-party plugins' too; then the site is copied
+ * (igny8tc_site_snapshot) and reset, the plugin under test activated afresh. Answers what was made and how long it took.
+ */
+function igny8tc_site_settle( WP_REST_Request $request ) {
+	global $wpdb;
+	$started = microtime( true );
+	set_time_limit( 180 ); // the harness waits as long (harness/generate/sites.py BUILD_TIMEOUT)
 	$terms = (array) ( $request['terms'] ?? array() );
 	$posts = (array) ( $request['posts'] ?? array() );
-	if ( ! array_filter( $site ) && ! $terms && ! $posts ) {
-		$reset = igny8tc_reset();
-		return is_wp_error( $reset ) ? $reset : array( 'site' => false, 'seconds' => round( microtime( true ) - $started, 3 ) );
+	// A type or taxonomy no one registers here belongs to a third-party plugin left out on this cell (its
+	// release does not run on this WordPress or PHP: harness/stack/corpus.py): its content is left out too, and said.
+	$skipped = array();
+	foreach ( array_keys( $terms ) as $taxonomy ) {
+		if ( ! taxonomy_exists( $taxonomy ) ) {
+			$skipped[] = "terms of $taxonomy: no plugin registers it here";
+			unset( $terms[ $taxonomy ] );
+		}
 	}
-	update_option( IGNY8TC_SITE, $site, true );
-	$refused = igny8tc_site_register();
-	if ( $refused ) {
-		igny8tc_site_forget();
-		return new WP_Error( 'igny8tc_site', 'WordPress refused the site: ' . implode( '; ', $refused ), array( 'status' => 400 ) );
+	foreach ( $posts as $index => $group ) {
+		if ( ! post_type_exists( (string) $group['post_type'] ) ) {
+			$skipped[] = "{$group['count']} posts of {$group['post_type']}: no plugin registers it here";
+			unset( $posts[ $index ] );
+			continue;
+		}
+		$posts[ $index ]['terms'] = array_filter( (array) ( $group['terms'] ?? array() ), 'taxonomy_exists', ARRAY_FILTER_USE_KEY );
 	}
 	wp_defer_term_counting( true );
 	$term_ids = array();
@@ -219,16 +355,18 @@ function igny8tc_site_build( WP_REST_Request $request ) {
 		wp_update_term_count_now( array_values( array_intersect( $ids, $tagged ) ), $taxonomy );
 	}
 	wp_cache_flush();
-	igny8tc_site_snapshot();
-	$reset = igny8tc_reset(); // from the copy, with the plugins activated as at every reset
+	$kept  = igny8tc_site_snapshot();
+	$reset = igny8tc_reset(); // from the copy, the plugin under test activated afresh, as at every reset
 	if ( is_wp_error( $reset ) ) {
 		return $reset;
 	}
 	return array(
-		'site'    => true,
-		'posts'   => $made,
-		'terms'   => array_sum( array_map( 'count', $term_ids ) ),
-		'seconds' => round( microtime( true ) - $started, 3 ),
+		'site'          => (bool) get_option( IGNY8TC_SITE ) || $made > 0 || array_filter( $term_ids ),
+		'posts'         => $made,
+		'terms'         => array_sum( array_map( 'count', $term_ids ) ),
+		'plugin_tables' => $kept,
+		'skipped'       => $skipped,
+		'seconds'       => round( microtime( true ) - $started, 3 ),
 	);
 }
 
@@ -236,5 +374,6 @@ add_action(
 	'rest_api_init',
 	function () {
 		igny8tc_route( '/site', 'POST', 'igny8tc_site_build' );
+		igny8tc_route( '/site/settle', 'POST', 'igny8tc_site_settle' );
 	}
 );
