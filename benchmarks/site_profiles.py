@@ -14,7 +14,8 @@ import time
 
 from harness.clients.wordpress import WordPressClient
 from harness.generate import sites
-from harness.stack.stack import running_stack
+from harness.stack import corpus
+from harness.stack.stack import Wanted, running_stack
 
 BUILD_GOAL = {"large": 60.0}  # seconds; the others are small enough to need none
 RESET_GOAL = 2.0  # seconds, on the large site: a whole suite resets about 200 times
@@ -33,10 +34,21 @@ def main() -> None:
         parser.error(f"no shipped profile named {', '.join(sorted(unknown))}; there are {', '.join(p.name for p in profiles)}")
     if args.profile:
         profiles = [p for p in profiles if p.name in args.profile]
+    usable = []
+    for profile in profiles:  # a profile of third-party plugins needs their files (fixtures/plugins/README.md)
+        absent = [why for entry in map(corpus.by_dir, profile.plugins) if entry is not None and (why := entry.missing())]
+        if absent:
+            print(f"{profile.name}: not measured, {absent[0]}")
+        else:
+            usable.append(profile)
+    if not usable:
+        parser.error("no profile to measure: every one named needs plugins that are not on this machine")
+    profiles = usable
     if args.smoke:
         profiles, args.resets = [min(profiles, key=lambda p: (p.post_count, len(p.post_types) + len(p.taxonomies)))], 1
 
-    with running_stack(attach=args.stack) as stack:
+    plugins = tuple(dict.fromkeys(p for profile in profiles for p in profile.plugins))
+    with running_stack(Wanted(extra_plugins=plugins or None), attach=args.stack) as stack:
         wp = WordPressClient.for_stack(stack)
         print(f"{'profile':8} {'posts':>7} {'entries':>8} {'build s':>8} {'goal':>6} {'reset s':>8} {'goal':>6}")
         try:

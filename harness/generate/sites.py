@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft7Validator
+from jsonschema.protocols import Validator
 
 from harness.base import yamlfile
 from harness.base.paths import ROOT
+from harness.spec.formats import schema_validator
 from harness.stack import corpus
 
 if TYPE_CHECKING:
@@ -82,8 +83,8 @@ NO_SITE = SiteProfile(name="none")
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Draft7Validator:
-    return Draft7Validator(json.loads(SCHEMA.read_text()))
+def _validator() -> Validator:
+    return schema_validator(json.loads(SCHEMA.read_text()))
 
 
 def load(path: str | Path) -> SiteProfile:
@@ -225,6 +226,7 @@ def build(wp: WordPressClient, profile: SiteProfile) -> dict[str, Any]:
 
     try:
         made: dict[str, Any] = wp.control("POST", "/site", timeout=BUILD_TIMEOUT, **profile.body())
+        _require_plugins(profile, made.get("extra_plugins", []))
         if made.get("settle"):  # the plugins are active: their first run and the admin forms, then the content and the copy
             first_run = wp.pass_first_run()
             forms = [fill(wp, form, profile) for form in profile.admin_forms]
@@ -236,6 +238,19 @@ def build(wp: WordPressClient, profile: SiteProfile) -> dict[str, Any]:
             return {"site": False}
         raise SiteProfileError(f"WordPress could not build the site {profile.name} ({profile.source or 'made here'}): {exc}") from exc
     return made
+
+
+def _require_plugins(profile: SiteProfile, active: list[dict[str, Any]]) -> None:
+    """SiteProfileError when the stack runs none of the plugins the profile needs (a stack started without
+    them): its forms would fail later with WordPress's words for something else, a 403 on an unknown admin
+    page. A cell that leaves one out (corpus.for_cell) has said so already."""
+    folders = {plugin["folder"] for plugin in active if plugin.get("active")}
+    missing = [directory for directory in profile.plugins if Path(directory).name not in folders]
+    if missing and len(missing) == len(profile.plugins):
+        raise SiteProfileError(
+            f"the site {profile.name} needs the plugins {', '.join(Path(d).name for d in missing)}, which this stack does not run: "
+            "start it with --site naming the profile (or --with-plugin)"
+        )
 
 
 def fill(wp: WordPressClient, form: dict[str, Any], profile: SiteProfile) -> str:
