@@ -51,6 +51,15 @@ def engine_ready() -> None:
     remove_leaked()
 
 
+def check_inputs(run: RunOptions) -> None:
+    """The run's files and image (harness.runs.inputs), before anything starts: RunInputError, a
+    ValueError, becomes one message and exit status 2 in main()."""
+    from harness.runs.inputs import check_run_inputs
+    from harness.stack.engine import Engine
+
+    check_run_inputs(run, Engine())
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     """The tests (harness.selftest.testplan), ending with one total line."""
     from harness.selftest import testplan
@@ -74,6 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from harness.launch import workers
 
     run = RunOptions.from_args(args)
+    check_inputs(run)  # a bad observer, manifest or image: one message, exit 2, before any stack
     extra = list(args.pytest_args)
     choice = workers.choose(run, extra, workers.Machine.this_one())
     if choice:
@@ -142,6 +152,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from harness.stack.stack import Stack, Wanted, running_stack
 
     run = RunOptions.from_args(args)
+    check_inputs(run)
     plugin_file = plugin_manifest(run["plugin"]).plugin_file if run["plugin"] else None
     profile = sites.for_run(run["site"])
     wanted = Wanted(

@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from jsonschema import Draft7Validator, FormatChecker
 
 from harness.clients.settings_page import SettingsPage, Submission
 from harness.clients.wordpress import STRUCTURE_HOOK, WordPressClient
 from harness.judge.secrets import in_any
 from harness.judge.secrets import leaks as secrets_found
 from harness.spec import spec
+from harness.spec.formats import schema_validator
 
 SCHEMA = spec.SPEC_DIR / "diagnostics.schema.json"
 FORMAT = "igny8-diagnostics/1"
@@ -49,7 +49,7 @@ def diagnostics(response: requests.Response, evidence) -> dict:
     except ValueError as exc:
         raise AssertionError(f"the diagnostics file is not JSON: {exc}; it starts {response.content[:200]!r}") from exc
     evidence.json("the diagnostics file", doc)
-    validator = Draft7Validator(json.loads(SCHEMA.read_text()), format_checker=FormatChecker())
+    validator = schema_validator(json.loads(SCHEMA.read_text()))
     errors = [f"{e.json_path}: {e.message}" for e in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))]
     assert not errors, "the diagnostics file is not valid against spec/diagnostics.schema.json:\n" + "\n".join(errors[:20])
     return doc

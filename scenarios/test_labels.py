@@ -60,7 +60,6 @@ def test_markup_controls_long_text_and_keys_at_the_limits_survive_every_step(con
     igny8_evidence.png("the tab", tab.screenshot())
     shown = {slug: row.label for slug, row in tab.rows("post-type").items()}
     assert {slug: shown.get(slug) for slug in HARD} == {slug: served["post_types"][slug]["label"] for slug in HARD}, "the tab shows labels otherwise"
-    assert tab.page.locator("td[data-testid=label] script, td[data-testid=label] img, td[data-testid=label] b").count() == 0, "a label became markup"
 
 
 NUL_TYPES = {"nul_memo": {"label": "Me\x00mos"}, "plain_book": {"label": "Books"}}

@@ -1,5 +1,8 @@
 """The structure in states other than the checklist's: what must be left out, what must not be
-counted, and what must go when WordPress changes (STRUCT-2..5, CRON-2, CRON-3)."""
+counted, and what must go when WordPress changes (STRUCT-2..5, CRON-2, CRON-3); a site whose address
+is not ASCII (STRUCT-6)."""
+
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -99,3 +102,34 @@ def test_taxonomies_named_in_upper_case_or_any_script_sync_with_their_content(co
     assert set(SHOP_TAXONOMIES) <= set(served["taxonomies"]), f"taxonomies left out: {sorted(set(SHOP_TAXONOMIES) - set(served['taxonomies']))}"
     assert served["taxonomies"]["media_folder"]["object_types"] == ["attachment:image"]
     assert served["taxonomies"]["pa_größe"]["count"] >= 3 and served["post_types"]["product"]["count"] >= 2, "the terms or items made were not counted"
+
+
+# A site's address as its administrator typed it, characters beyond ASCII included: site_url is an IRI,
+# sent as WordPress gives it (PROTOCOL.md 3, STRUCT-6). "{host}" is the stack's own host.
+NON_ASCII_ADDRESSES = {
+    "a path with é": "http://{host}/blog/é",
+    "a Unicode domain": "http://bücher.example/",
+}
+
+
+@pytest.mark.requirement("STRUCT-6")
+@pytest.mark.parametrize("name", NON_ASCII_ADDRESSES)
+def test_a_site_whose_address_is_not_ascii_syncs_with_that_address(
+    igny8_fresh_site, igny8_stored, igny8_wp, igny8_plugin_page, igny8_backend_target, igny8_backend, igny8_evidence, name
+):
+    """WordPress's home_url() gives a non-ASCII address; Connect and the daily event sync the site, and
+    the backend stores and serves back, as site_url, exactly that address: not converted to a URI, not
+    refused. The address comes from WordPress (/state), and what the backend holds from its store and its API."""
+    address = NON_ASCII_ADDRESSES[name].format(host=urlsplit(igny8_wp.state()["home_url"]).netloc)
+    assert igny8_wp.set_home_url(address) == address, "the test control could not give WordPress the address"
+    outcome = igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)
+    assert outcome.kind == "success", f"a site whose address is {address!r} could not connect: {outcome}"
+    assert igny8_wp.run_cron(STRUCTURE_HOOK) == [STRUCTURE_HOOK]
+    home = igny8_wp.state()["home_url"]
+    served = igny8_backend.read_back()
+    stored = igny8_stored.integration(igny8_backend.integration_id)["structure"]
+    igny8_evidence.json("the address", {"set": address, "WordPress home_url()": home, "served": served["site_url"], "stored": stored and stored["site_url"]})
+    assert home == address, f"WordPress gives {home!r} as its address, not {address!r}"
+    assert stored and stored["site_url"] == home, f"the backend stores site_url {stored and stored['site_url']!r}, not WordPress's {home!r}"
+    assert served["site_url"] == home, f"the backend serves site_url {served['site_url']!r}, not WordPress's {home!r}"
+    assert served["post_types"], "the backend holds no structure for the site"

@@ -29,7 +29,7 @@ def test_every_sync_advances_every_timestamp_together(
         read = igny8_backend.read_back()
         row = igny8_stored.integration(igny8_backend.integration_id)
         page.reload()
-        shown = tab.page.get_by_test_id("last-sync").get_attribute("datetime")
+        shown = tab.last_sync()
         seen.append({"generated_at": read["generated_at"], "served": read["last_structure_fetch"], "stored": str(row["structure_synced_at"]), "shown": shown})
         fetched = datetime.fromisoformat(read["last_structure_fetch"])
         assert igny8_backend_clock.between(fetched, started, finished), f"sync {n}: the backend's time {fetched} is outside the sync"

@@ -39,3 +39,20 @@ def test_an_observer_that_could_touch_another_tenant_is_refused(tmp_path, change
     change(doc)
     with pytest.raises(ObserverError, match=message):
         ObserverSpec.load(_write(tmp_path, doc))
+
+
+def test_the_example_in_contract_2_2_is_a_complete_observer(tmp_path):
+    """spec/CONTRACT.md 2.2 shows the file's layout in full (issue #34): the harness loads it as it is."""
+    import re
+
+    from harness.base.paths import ROOT
+    from harness.target.observer import INTEGRATION_COLUMNS, QUERIES
+
+    section = re.search(r"^### 2\.2 .*?(?=^### )", (ROOT / "spec" / "CONTRACT.md").read_text(), re.M | re.S)
+    assert section, "spec/CONTRACT.md has no section 2.2"
+    example = re.search(r"```yaml\n(.*?)```", section.group(0), re.S)
+    assert example, "spec/CONTRACT.md 2.2 shows no YAML example of the observer"
+    (tmp_path / "observer.yaml").write_text(example.group(1))
+    observer = ObserverSpec.load(tmp_path / "observer.yaml")
+    assert set(observer.queries) == set(QUERIES) and observer.reset
+    assert all(column in observer.queries["integration"] for column in INTEGRATION_COLUMNS)

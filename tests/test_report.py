@@ -93,3 +93,41 @@ def test_a_run_without_faults_has_no_fault_table(tmp_path):
     run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
     report_html.OUTPUT.write(results.document(run, [results.TestResult("a::b", "b", ["CONN-1"], status=results.PASS)]), tmp_path, RunOptions())
     assert 'data-testid="faults"' not in (tmp_path / "report.html").read_text()
+
+
+def test_each_requirement_shows_its_cells_and_the_test_case_of_each(tmp_path):
+    """spec/dimensions.yaml binds ERR-4 to every operation x wrong_method: the report lists each cell with
+    the tests of the run that cover it, and says which cells have none (issue #36)."""
+    tests = [
+        results.TestResult(
+            "scenarios/test_refusals.py::test_wrong_method[connect]",
+            "t",
+            ["ERR-4"],
+            status=results.PASS,
+            cells={"ERR-4": [{"operation": "connect", "refusal": "wrong_method"}]},
+        ),
+        results.TestResult(
+            "scenarios/test_refusals.py::test_wrong_method[health]",
+            "t",
+            ["ERR-4"],
+            status=results.FAIL,
+            cells={"ERR-4": [{"operation": "health", "refusal": "wrong_method"}]},
+        ),
+    ]
+    run = {"id": "run1", "started": "2026-01-01T00:00:00+00:00", "finished": "2026-01-01T00:01:00+00:00", "wall_seconds": 60, "options": {}}
+    doc = results.document(run, tests)
+    (err4,) = [r for r in doc["requirements"] if r["id"] == "ERR-4"]
+    by_cell = {c["cell"]: [t["status"] for t in c["tests"]] for c in err4["cells"]}
+    assert by_cell["operation=connect x refusal=wrong_method"] == [results.PASS]
+    assert by_cell["operation=health x refusal=wrong_method"] == [results.FAIL]
+    assert by_cell["operation=disconnect x refusal=wrong_method"] == [], "a cell no test of this run covers"
+    assert [r["cells"] for r in doc["requirements"] if r["id"] == "CONN-1"] == [[]], "a requirement bound to no dimension has no cells"
+    report_html.OUTPUT.write(doc, tmp_path, RunOptions())
+    page = BeautifulSoup((tmp_path / "report.html").read_text(), "html.parser")
+    shown = page.find("tr", attrs={"data-requirement": "ERR-4"}).find(attrs={"data-testid": "cells"})
+    summary = shown.find("summary").get_text(" ", strip=True)
+    assert f"{len(err4['cells'])} cells" in summary and "2 with a test here" in summary and f"{len(err4['cells']) - 2} with no test in this run" in summary
+    row = shown.find("tr", attrs={"data-cell": "operation=health x refusal=wrong_method"}).get_text(" ", strip=True)
+    assert "FAIL" in row and "test_wrong_method[health]" in row
+    excused = page.find("tr", attrs={"data-requirement": "ERR-2"}).find("tr", attrs={"data-cell": "operation=health x refusal=malformed"})
+    assert "NOT APPLICABLE health takes no body" in excused.get_text(" ", strip=True)

@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from jsonschema import Draft7Validator
 
 from harness.generate.structures import large_structure, structure
 from harness.spec import spec
+from harness.spec.formats import schema_validator
 
 
 def test_requirements_load_with_unique_ids_and_known_levels_and_sides():
@@ -41,8 +41,7 @@ def test_every_requirement_appears_in_protocol_md():
 @pytest.fixture(scope="module")
 def validator():
     schema = json.loads(spec.structure_schema_path().read_text())
-    Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema)
+    return schema_validator(schema)
 
 
 def test_the_builders_make_valid_structures(validator):

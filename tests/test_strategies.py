@@ -3,13 +3,13 @@
 import json
 
 from hypothesis import HealthCheck, find, given, settings
-from jsonschema import Draft7Validator
 
 from harness.generate import strategies
 from harness.judge.expect import PHP_BLANK
 from harness.spec import spec
+from harness.spec.formats import schema_validator
 
-VALIDATOR = Draft7Validator(json.loads(spec.structure_schema_path().read_text()), format_checker=Draft7Validator.FORMAT_CHECKER)
+VALIDATOR = schema_validator(json.loads(spec.structure_schema_path().read_text()))
 EXAMPLE = {
     "schema_version": 1,
     "site_url": "https://shop.example",

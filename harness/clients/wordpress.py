@@ -124,6 +124,16 @@ class WordPressClient:
         state: dict[str, Any] = self.control("GET", "/state")
         return state
 
+    def set_home_url(self, url: str) -> str:
+        """Makes WordPress's home_url() (what a plugin sends as site_url, and /state's home_url) give `url`,
+        an address WordPress may hold, non-ASCII included (https://bücher.example/); "" restores the
+        stack's own. URLs built on it with a path, and the REST API's, keep the stack's host. A reset
+        restores it too. Returns home_url() as WordPress now gives it."""
+        if not isinstance(url, str):
+            raise TypeError(f"a site address is a string, not {type(url).__name__}")
+        home: str = self.control("POST", "/home-url", url=url)["home_url"]
+        return home
+
     def reset(self) -> None:
         """Back to the site as installed, with the third-party plugins (--with-plugin) and then the plugin
         under test activated afresh; ExtraPluginRefused when WordPress refuses a third-party one."""

@@ -15,11 +15,27 @@ class Profile:
     stateful_steps: int
     shrink: bool = True  # a failing example is shrunk to the smallest (minutes against a live stack)
     nemesis: bool = False  # the stateful model also changes WordPress under faults (harness.judge.fault_catalogue)
+    # Schemathesis against the backend (scenarios/test_api_fuzz.py): its fuzzing phase's examples per
+    # operation (and sequences), the steps of each sequence, and whether its coverage phase also runs
+    # on update-structure (its boundary cases of the structure schema take Schemathesis 90 s to make).
+    fuzz_examples: int = 5
+    fuzz_steps: int = 10
+    fuzz_structure_coverage: bool = False
 
 
 PROFILES = {
     "quick": Profile("quick", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12),
-    "thorough": Profile("thorough", wp_examples=60, api_examples=1000, stateful_examples=15, stateful_steps=40, nemesis=True),
+    "thorough": Profile(
+        "thorough",
+        wp_examples=60,
+        api_examples=1000,
+        stateful_examples=15,
+        stateful_steps=40,
+        nemesis=True,
+        fuzz_examples=100,
+        fuzz_steps=30,
+        fuzz_structure_coverage=True,
+    ),
     "kill": Profile("kill", wp_examples=6, api_examples=40, stateful_examples=2, stateful_steps=12, shrink=False),
 }
 DEFAULT_PROFILE = "quick"

@@ -68,20 +68,22 @@ def _edited(payload: Any, path: list[str], value: Any = None, delete: bool = Fal
     return payload
 
 
-def invalid_cases() -> dict[str, tuple[Any, str]]:
-    """{name: (payload, the JSON path the refusal must name)}: schema violations of every kind (ERR-1)."""
+def invalid_cases() -> dict[str, tuple[Any, tuple[str, ...]]]:
+    """{name: (payload, the JSON paths of which the refusal must name one)}: schema violations of
+    every kind (ERR-1). A missing or unknown field, or a key that fails, may be named where JSON
+    Schema reports it (the object that holds it) or by its own path (PROTOCOL.md 5): either is right."""
     good = structure()
-    return {
-        "missing post_types": (_edited(good, ["post_types"], delete=True), "$"),
-        "missing generated_at": (_edited(good, ["generated_at"], delete=True), "$"),
+    cases: dict[str, tuple[Any, str | tuple[str, ...]]] = {
+        "missing post_types": (_edited(good, ["post_types"], delete=True), ("$", "$.post_types")),
+        "missing generated_at": (_edited(good, ["generated_at"], delete=True), ("$", "$.generated_at")),
         "count as string": (_edited(good, ["post_types", "post", "count"], "3"), "$.post_types.post.count"),
         "negative count": (_edited(good, ["taxonomies", "category", "count"], -1), "$.taxonomies.category.count"),
-        "post type key of 21 chars": (_edited(good, ["post_types", "a" * 21], post_type("Long")), "$.post_types"),
-        "taxonomy key of 33 chars": (_edited(good, ["taxonomies", "t" * 33], taxonomy("Long", ["post"])), "$.taxonomies"),
-        "uppercase key": (_edited(good, ["post_types", "Book"], post_type("Bad")), "$.post_types"),
+        "post type key of 21 chars": (_edited(good, ["post_types", "a" * 21], post_type("Long")), ("$.post_types", "$.post_types." + "a" * 21)),
+        "taxonomy key of 33 chars": (_edited(good, ["taxonomies", "t" * 33], taxonomy("Long", ["post"])), ("$.taxonomies", "$.taxonomies." + "t" * 33)),
+        "uppercase key": (_edited(good, ["post_types", "Book"], post_type("Bad")), ("$.post_types", "$.post_types.Book")),
         "empty label": (_edited(good, ["post_types", "post", "label"], ""), "$.post_types.post.label"),
         "NUL in a label": (_edited(good, ["taxonomies", "category", "label"], "a\x00b"), "$.taxonomies.category.label"),
-        "unknown field": (_edited(good, ["surprise"], 1), "$"),
+        "unknown field": (_edited(good, ["surprise"], 1), ("$", "$.surprise")),
         "hierarchical not bool": (_edited(good, ["post_types", "page", "hierarchical"], "yes"), "$.post_types.page.hierarchical"),
         "object_types not list": (_edited(good, ["taxonomies", "category", "object_types"], "post"), "$.taxonomies.category.object_types"),
         "generated_at without zone": (_edited(good, ["generated_at"], "2026-01-01T00:00:00"), "$.generated_at"),
@@ -90,3 +92,4 @@ def invalid_cases() -> dict[str, tuple[Any, str]]:
         "site_url not a url": (_edited(good, ["site_url"], "ftp:nothing"), "$.site_url"),
         "body is a list": ([good], "$"),
     }
+    return {name: (payload, (paths,) if isinstance(paths, str) else paths) for name, (payload, paths) in cases.items()}

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema.protocols import Validator
 from requests import Response
 
 from harness.clients.wordpress import STRUCTURE_HOOK, WordPressClient
@@ -20,6 +20,7 @@ from harness.judge.checks import CheckContext, check
 from harness.judge.expect import differences, expected_structure, served_structure
 from harness.judge.observed import as_served, later_than_stored, observed, stored_structure
 from harness.spec import spec
+from harness.spec.formats import schema_validator
 
 
 def sync_site(wp: WordPressClient, site: dict[str, Any]) -> None:
@@ -55,8 +56,8 @@ def check_wp_sync(ctx: CheckContext, site: dict[str, Any]) -> None:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Draft7Validator:
-    return Draft7Validator(json.loads(spec.structure_schema_path().read_text()), format_checker=Draft7Validator.FORMAT_CHECKER)
+def _validator() -> Validator:
+    return schema_validator(json.loads(spec.structure_schema_path().read_text()))
 
 
 def _without_time(read: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from harness.clients.tab import TabReader
+from harness.clients.tab import TabReader, same_instant
 from harness.clients.wordpress import STRUCTURE_HOOK
 from harness.generate import profiles
 from harness.generate.strategies import keys, post_type_defs, taxonomy_defs
@@ -227,7 +227,7 @@ class SyncModel:
         """The badge follows the integration's state; the shown time is the stored one (UI-1, UI-3)."""
         badge, shown = self.tab.badge_and_last_sync()
         assert badge == self.badge, f"the tab reads {badge!r}, the integration is {self.badge!r}"
-        assert shown == self.synced_at, f"the tab shows the last sync as {shown!r}, the backend holds {self.synced_at!r}"
+        assert same_instant(shown, self.synced_at), f"the tab shows the last sync as {shown!r}, the backend holds {self.synced_at!r}"
 
     def check_bystander(self) -> None:
         """The other tenant's read-back never moves, whatever this site does (SEC-2)."""

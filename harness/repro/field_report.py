@@ -17,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema.protocols import Validator
 
 from harness.spec import spec
+from harness.spec.formats import schema_validator
 from harness.stack import corpus
 from harness.stack.config import PHP, PLUGIN_FOLDER, WORDPRESS, find_cell
 
@@ -66,8 +67,8 @@ def read(path: str | Path, expect: str) -> FieldReport:
 
 
 @lru_cache(maxsize=1)
-def _diagnostics_validator() -> Draft7Validator:
-    return Draft7Validator(json.loads((spec.SPEC_DIR / "diagnostics.schema.json").read_text()))
+def _diagnostics_validator() -> Validator:
+    return schema_validator(json.loads((spec.SPEC_DIR / "diagnostics.schema.json").read_text()))
 
 
 def _diagnostics(doc: dict[str, Any], path: Path) -> FieldReport:

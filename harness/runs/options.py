@@ -86,7 +86,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("backend_image", "a backend image to run instead of the reference one", metavar="IMAGE", commands=STACK_COMMANDS),
     Option(
         "with_plugin",
-        "a third-party plugin directory, mounted read-only beside the plugin under test and active on every reset (repeatable)",
+        "a third-party plugin directory, or corpus:PATH for a release of fixtures/plugins/corpus.json, mounted read-only beside"
+        " the plugin under test, activated once as an administrator would; every reset returns to that (repeatable)",
         metavar="DIR",
         repeatable=True,
         commands=(*STACK_COMMANDS, "repro"),

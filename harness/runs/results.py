@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from harness.spec import spec
+from harness.spec import dimensions, spec
 from harness.spec.cases import KINDS, POSITIVE
 
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, NOT_RUN = "PASS", "FAIL", "ERROR", "SKIPPED", "NOT APPLICABLE", "NOT RUN"
@@ -38,6 +38,7 @@ class TestResult:
     incomplete: str = ""  # NOT APPLICABLE because the run lacked what the check needs: why
     site_lacks: str = ""  # NOT APPLICABLE because the site has nothing for it to check (harness.spec.status.site_lacks): why
     cases: dict[str, str] = field(default_factory=dict)  # requirement id -> positive | negative (harness.spec.cases)
+    cells: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # requirement id -> the `cells=` it claims (spec/dimensions.yaml)
     fault: dict[str, Any] = field(default_factory=dict)  # a fault scenario's outcome: lost, unexpected, stale, recovery (scenarios/test_faults.py)
     # Every run of the test, in order (more than one when a failure was re-run): each attempt's
     # status, duration, message and evidence, so that the failures behind a FLAKY stay visible.
@@ -89,9 +90,25 @@ def requirement_rows(tests: Sequence[TestResult], unclaimed: Collection[str] = f
                 "tests": [t.nodeid for t in mine],
                 "incomplete": sorted({t.incomplete for t in mine if t.incomplete}),
                 "cases": {kind: sum(t.cases.get(req.id, POSITIVE) == kind for t in mine) for kind in KINDS},
+                "cells": cell_rows(req.id, mine),
             }
         )
     return rows
+
+
+def cell_rows(requirement_id: str, tests: Sequence[TestResult]) -> list[dict[str, Any]]:
+    """The cells spec/dimensions.yaml binds the requirement to, each with the tests of this run that
+    cover it and their statuses, or the reason written beside it that it does not apply."""
+    dims = dimensions.load()
+    binding = dims.bindings.get(requirement_id)
+    if binding is None:
+        return []
+    covering: dict[dimensions.Cell, list[dict[str, str]]] = {}
+    for test in tests:
+        for claim in test.cells.get(requirement_id, []):
+            for cell in dims.expand(claim):
+                covering.setdefault(cell, []).append({"nodeid": test.nodeid, "status": test.status})
+    return [{"cell": dimensions.shown(cell), "tests": covering.get(cell, []), "not_applicable": binding.reason(cell) or ""} for cell in binding.every_cell()]
 
 
 def verdict(rows: Sequence[dict[str, Any]], tests: Sequence[TestResult]) -> str:

@@ -3,7 +3,9 @@ harness's types checked beside them; then two lanes at once. One: the conformanc
 reference on the newest matrix cell, then the self-test on its stack. The other: a backend-only run
 without an observer (which must not pass), field reports reproduced from files (a planted bug found,
 none on the reference), the suite against another build of both sides (a plugin written from spec/
-alone, and a backend with other table names, through its observer), then the reference on the
+alone, and a backend with other table names, through its observer), the suite against a backend
+written from spec/ alone on another framework (reference/backend-alt/, through its own observer, the
+reference plugin in front of it), then the reference on the
 oldest cell on the shop-shaped site profile with a third-party-style plugin and a busy wp-admin beside
 it, then (where the corpus's files are on the machine) the site and admin modules on the newest cell
 with every real plugin of the corpus active; then a stack
@@ -36,7 +38,7 @@ from harness.selftest.selftest import selftest
 from harness.selftest.totals import Totals
 from harness.stack import corpus
 from harness.stack.config import MATRICES, REFERENCE_BACKEND_IMAGE, REFERENCE_PLUGIN, Cell
-from harness.stack.images import backend_image
+from harness.stack.images import backend_image, independent_backend
 from harness.stack.stack import Wanted, running_stack
 
 ALT_PLUGIN = ROOT / "reference" / "igny8-wp-plugin-alt"
@@ -132,6 +134,13 @@ def _other_builds_lane(totals: Totals, oldest: Cell, oldest_run: Path, newest: C
         f" and a backend with other table names ({image}, observed through {observer.name})"
     )
     status |= _suite(totals, title, new_run_dir("other-build"), other_build)
+    # A backend written from spec/ alone on another framework, with the reference plugin in front of it:
+    # whatever the suite takes from the reference backend's choices (markup, wording, formats, tables) fails here.
+    image, observer = independent_backend.ensure()
+    independent = RunOptions({"backend_image": image, "backend_observer": str(observer), "no_allure_html": True})
+    source = independent_backend.SOURCE.relative_to(ROOT)
+    title = f"the conformance suite against an independent backend ({source}: Flask, from spec/ alone), observed through its own {observer.name}"
+    status |= _suite(totals, title, new_run_dir("independent-backend"), independent)
     # The oldest WordPress and PHP, on a shop-shaped site (attribute taxonomies named in upper case
     # and other scripts), with a third-party plugin's late types, public status and markup labels beside it,
     # and a wp-admin as busy plugins make it (a first-run redirect, foreign notices, a dialog, Settings moved).

@@ -76,4 +76,10 @@ class Tenants:
 
 def _tenant(made: dict[str, object]) -> Tenant:
     """From the seed command's JSON."""
-    return Tenant(int(str(made["integration_id"])), int(str(made["site_id"])), str(made["api_key"]), str(made["username"]), str(made["password"]))
+    return Tenant(
+        int(str(made["integration_id"])),
+        int(str(made["site_id"])),
+        str(made["api_key"]),
+        str(made["username"]),
+        str(made["password"]) if made["password"] else None,
+    )

@@ -53,6 +53,7 @@ class ResultCollector:
         result.examples = props.get("igny8_examples", result.examples)
         result.repro_file = props.get("igny8_repro_file", result.repro_file)
         result.cases = props.get("igny8_cases", result.cases)
+        result.cells = props.get("igny8_cells", result.cells)
         result.fault = props.get("igny8_fault", result.fault)
         result.charged = props.get("igny8_charged", result.charged)
         if report.skipped and props.get(NOT_APPLICABLE_PROPERTY, {}).get("incomplete"):

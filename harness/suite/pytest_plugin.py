@@ -14,13 +14,13 @@ import pytest
 from harness import outputs
 from harness.base import cancel
 from harness.generate import profiles, sites
-from harness.runs import baseline, options
+from harness.runs import baseline, inputs, options
 from harness.spec import spec
 from harness.spec.status import mark_not_applicable
 from harness.stack.config import REFERENCE_PLUGIN, extra_plugin_dirs
 from harness.suite import charge, fixtures
 from harness.suite.collector import ResultCollector
-from harness.suite.items import KNOWN, MANIFEST, cases, requirement_ids
+from harness.suite.items import KNOWN, MANIFEST, cases, cell_claims, requirement_ids
 from harness.suite.planned import Planner
 from harness.suite.worker_checks import WorkerChecks
 from harness.target import manifest
@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         plugin_dir = Path(run["plugin"] or REFERENCE_PLUGIN)
         config.stash[MANIFEST] = manifest.load(run["manifest"] or plugin_dir / manifest.FILENAME, default_name=plugin_dir.name)
         config.stash[KNOWN] = baseline.load(run["baseline"]) if run["baseline"] else []
+        inputs.check_observer(run["backend_observer"])  # once, here, not once per test that needs the observer
         extra_plugin_dirs(sites.plugins_for_run(run["with_plugin"], run["site"]) or (), str(plugin_dir))  # refused before any stack
     except (manifest.ManifestError, baseline.BaselineError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from exc
@@ -88,6 +89,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.user_properties.append(("igny8_id", item.nodeid))  # one identity in results.json, junit.xml and Allure
         item.user_properties.append(("igny8_requirements", ids))
         item.user_properties.append(("igny8_cases", cases(item)))
+        item.user_properties.append(("igny8_cells", cell_claims(item)))
         reason = manifest.not_applicable_reason(ids, unclaimed)
         if backend_only and WORDPRESS_FIXTURES & set(getattr(item, "fixturenames", ())):
             reason = "this run checks a backend only (--backend-url): the test needs WordPress"

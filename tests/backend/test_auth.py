@@ -164,8 +164,8 @@ def test_health_fails_without_its_database(client, db, monkeypatch):
     monkeypatch.setattr("igny8_backend.health.connection", Gone())
     client.raise_request_exception = False
     response = client.get("/api/v1/health/")
-    assert response.status_code == 500 and response.json()["error"]["code"] == "server_error"
-    assert "database is gone" not in response.content.decode()
+    assert response.status_code == 503 and response.json()["status"] != "ok", response.content  # PROTOCOL.md 1, "Health"
+    assert response.json()["database"] != "ok" and "database is gone" not in response.content.decode()
 
 
 def test_unknown_api_paths_answer_json(client, db):

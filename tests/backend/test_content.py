@@ -233,3 +233,12 @@ def test_a_bad_walk_is_refused_and_stores_nothing(tenant):
         body = {"items": [_item(2)], "walk": bad}
         assert_json_error(tenant.client.post(tenant.url("sync-content"), body, format="json"), 400, "invalid_request")
     assert _held(tenant) == {1}
+
+
+def test_an_external_id_beyond_bigint_is_refused_not_a_server_error(tenant):
+    """PROTOCOL.md 5: external_id is at most 2^63 - 1 (openapi.yaml); a larger one is refused with 400."""
+    _sync(tenant, [_item(1)])
+    assert_json_error(_sync(tenant, [_item(2**63)]), 400, "invalid_request")
+    assert_json_error(_sync(tenant, deleted=[2**63]), 400, "invalid_request")
+    assert _sync(tenant, [_item(2**63 - 1)]).status_code == 200
+    assert _held(tenant) == {1, 2**63 - 1}

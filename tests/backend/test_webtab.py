@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from harness.clients.tab import Row, read_html
 from harness.generate.structures import post_type, structure, taxonomy
 
 
@@ -26,12 +27,20 @@ def test_the_tab_shows_badge_sections_counts_and_last_sync(client, tenant):
     assert re.search(r'data-testid="post-type-post".*?data-testid="count">12<.*?data-testid="synced-count">0<', html, re.DOTALL)
     assert re.search(r'data-testid="taxonomy-genre".*?data-testid="count">4<', html, re.DOTALL)
     assert _testid(html, "last-sync").endswith("UTC")
+    # What the harness reads of it, by spec/CONTRACT.md 2.3 alone (harness/clients/tab.py).
+    read = tenant.client.get(tenant.url("content-types")).json()
+    view = read_html(html)
+    assert (view.badge, view.rows["taxonomy"]) == ("Connected", {"genre": Row("Genres", 4, 0)})
+    assert view.rows["post-type"] == {"post": Row("Posts", 12, 0), "book": Row("Books 📚", 3, 0)}
+    assert view.last_sync == read["last_structure_fetch"]
 
 
 def test_before_any_sync_the_tab_says_never(client, tenant):
     client.force_login(tenant.user)
     html = _tab(client, tenant).content.decode()
     assert _testid(html, "last-sync") == "Never"
+    view = read_html(html)
+    assert (view.last_sync, view.last_sync_text, view.rows) == (None, "Never", {"post-type": {}, "taxonomy": {}})
     assert 'data-testid="post-types-empty"' in html and 'data-testid="taxonomies-empty"' in html
 
 

@@ -171,6 +171,65 @@ add_filter(
 	}
 );
 
+/* ---- The site's address as the plugin sees it (STRUCT-6, PROTOCOL.md 3) ----------------- */
+
+/*
+ * A site whose address holds characters beyond ASCII (https://bücher.example/, http://host/blog/é):
+ * POST /home-url {"url": ...} makes home_url() with no path, what the plugin sends as site_url and
+ * /state reports, give that address. Kept as a transient (never expiring) in the options table, so a
+ * reset removes it and no check of the options a plugin added sees it. Only the bare home_url() changes:
+ * every URL built on it with a path (permalinks, redirects, /wp-json/ and ?rest_route= links) and
+ * get_rest_url()'s own are left alone, so wp-admin, the REST API and WP-Cron answer on the stack's host.
+ */
+const IGNY8TC_HOME_URL = 'igny8tc_home_url';
+
+add_filter(
+	'home_url',
+	static function ( $url, $path ) {
+		if ( '' !== (string) $path ) {
+			return $url;
+		}
+		$address = get_transient( IGNY8TC_HOME_URL );
+		if ( ! is_string( $address ) || '' === $address ) {
+			return $url;
+		}
+		foreach ( debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS, 8 ) as $frame ) { // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+			if ( isset( $frame['function'] ) && 'get_rest_url' === $frame['function'] ) {
+				return $url;
+			}
+		}
+		return $address;
+	},
+	10,
+	2
+);
+
+/* wp_safe_redirect() allows only home_url()'s host: the stack's own stays allowed, so wp-admin's redirects still land. */
+add_filter(
+	'allowed_redirect_hosts',
+	static function ( $hosts ) {
+		$own = wp_parse_url( get_option( 'home' ), PHP_URL_HOST );
+		return $own ? array_merge( (array) $hosts, array( $own ) ) : $hosts;
+	}
+);
+
+/** Sets the address (an http or https address, no blank or control character, up to 2048 characters), or clears it with "". */
+function igny8tc_set_home_url( WP_REST_Request $request ) {
+	$url = $request['url'];
+	if ( ! is_string( $url ) ) {
+		return new WP_Error( 'igny8tc_home_url', 'url must be a string: the address, or "" to clear it', array( 'status' => 400 ) );
+	}
+	if ( '' === $url ) {
+		delete_transient( IGNY8TC_HOME_URL );
+		return array( 'home_url' => home_url() );
+	}
+	if ( strlen( $url ) > 2048 || ! preg_match( '#^https?://[^\s\x00-\x1f\x7f]+$#Du', $url ) ) {
+		return new WP_Error( 'igny8tc_home_url', 'url must be http(s)://, valid UTF-8, at most 2048 bytes, without a blank or a control character', array( 'status' => 400 ) );
+	}
+	set_transient( IGNY8TC_HOME_URL, $url );
+	return array( 'home_url' => home_url() );
+}
+
 /* ---- What WordPress itself says, for the harness to compare against ------------------- */
 
 function igny8tc_wordpress_view() {
@@ -479,6 +538,7 @@ add_action(
 		/* The plugin's WP-Cron events alone: asked in every settle loop, where /state's plugin scan and counts cost half. */
 		igny8tc_route( '/cron', 'GET', 'igny8tc_cron_view' );
 		igny8tc_route( '/reset', 'POST', 'igny8tc_reset' );
+		igny8tc_route( '/home-url', 'POST', 'igny8tc_set_home_url' );
 
 		/* Activate the third-party plugins that are not active (a stack just made or changed): their state, or why WordPress refused one. */
 		igny8tc_route(

@@ -23,13 +23,14 @@ TARGET = ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"
 ]
 
 
-def ensure() -> Path:
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
-    stamp = WHEELHOUSE / ".requirements-sha256"
-    if stamp.exists() and stamp.read_text() == digest and any(WHEELHOUSE.glob("*.whl")):  # a stamp left beside no wheels is stale
-        return WHEELHOUSE
-    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
-    with step("downloading the backend's wheels on the host"):
+def ensure(requirements: Path = REQUIREMENTS, folder: Path = WHEELHOUSE) -> Path:
+    """`folder` holding the wheels of `requirements` (the reference backend's by default), downloaded once."""
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    stamp = folder / ".requirements-sha256"
+    if stamp.exists() and stamp.read_text() == digest and any(folder.glob("*.whl")):  # a stamp left beside no wheels is stale
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with step(f"downloading the wheels of {requirements.relative_to(ROOT)} on the host"):
         result = subprocess.run(
             [
                 sys.executable,
@@ -41,9 +42,9 @@ def ensure() -> Path:
                 "--only-binary=:all:",
                 *TARGET,
                 "-r",
-                str(REQUIREMENTS),
+                str(requirements),
                 "-d",
-                str(WHEELHOUSE),
+                str(folder),
             ],
             capture_output=True,
             text=True,
@@ -51,4 +52,4 @@ def ensure() -> Path:
         if result.returncode:
             raise RuntimeError(f"pip download failed:\n{result.stderr[-3000:]}")
     stamp.write_text(digest)
-    return WHEELHOUSE
+    return folder

@@ -258,7 +258,8 @@ def _run(fn: Any, *args: Any) -> Any:
 def _parse_time(text: str) -> datetime:
     # The schema's pattern: YYYY-MM-DDTHH:MM:SS[.ffffff]Z
     base, _, rest = text[:-1].partition(".")
-    moment = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    leap = base.endswith(":60")  # RFC 3339's leap second, which the date-time format accepts: the next second
+    moment = datetime.strptime(base[:-2] + "59" if leap else base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC) + timedelta(seconds=leap)
     if rest:
         moment += timedelta(microseconds=int(rest.ljust(6, "0")))
     return moment

@@ -212,6 +212,12 @@ CREATE TABLE IF NOT EXISTS ig_login_failures (
     failed_at  timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ig_login_failures_by_key ON ig_login_failures (login_key, failed_at);
+CREATE TABLE IF NOT EXISTS ig_web_sessions (
+    sid_sha256  text PRIMARY KEY,
+    user_id     bigint NOT NULL REFERENCES ig_users(id) ON DELETE CASCADE,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS ig_web_sessions_by_age ON ig_web_sessions (created_at);
 """
 
 

@@ -1,8 +1,8 @@
 """Validation of request bodies against JSON Schema draft-07, read as the spec reads it (ERR-1, ERR-5).
 
 Python's ``re`` is not ECMA-262: its ``$`` also matches before a final newline and its ``.`` matches
-``\\r``. Patterns are therefore translated before they are compiled, and the two asserted formats,
-``date-time`` and ``uri``, refuse what their Python checkers would let through the same way.
+``\\r``. Patterns are therefore translated before they are compiled, and the asserted formats,
+``date-time`` and ``iri`` (and ``uri``), refuse what their Python checkers would let through the same way.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-import rfc3339_validator
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
+from . import formats
 from .config import settings
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
@@ -84,31 +84,14 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
         yield ValidationError(f"{_short(instance)} does not match {pattern!r}")
 
 
-def _strict_text(value: str) -> bool:
-    # Python's "$" in the checkers' own expressions would accept a final newline.
-    return value.isascii() and "\n" not in value and "\r" not in value
-
-
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("date-time")
-def _date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return _strict_text(value) and bool(rfc3339_validator.validate_rfc3339(value))
-
-
-# "uri (no blank)" (PROTOCOL.md 4, ERR-5): a scheme, then text without a blank or a control
-# character. A site's home URL as WordPress holds it may be an IRI (https://größe.example/é).
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+\Z")
-
-
-@FORMATS.checks("uri")
-def _uri(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return bool(_URI.match(value))
+# RFC 3339 with a day its month has, ASCII digits, no final newline (formats.py); PROTOCOL.md 3 and
+# ERR-5: a site's address is an IRI, as WordPress holds it (https://größe.example/é); "uri" is RFC 3986's.
+FORMATS.checks("date-time")(formats.is_date_time)
+FORMATS.checks("iri")(formats.is_iri)
+FORMATS.checks("uri")(formats.is_uri)
 
 
 StrictValidator = validators.extend(Draft7Validator, validators={"pattern": _ecma_pattern})
@@ -116,8 +99,8 @@ StrictValidator = validators.extend(Draft7Validator, validators={"pattern": _ecm
 
 def _self_check() -> None:
     # Formats are only asserted when their checkers are installed: refuse to run without them.
-    bad = {"date-time": "2026-02-30T00:00:00Z", "uri": "https://a b"}
-    good = {"date-time": "2026-02-28T00:00:00Z", "uri": "https://blog.example/"}
+    bad = {"date-time": "2026-02-30T00:00:00Z", "iri": "https://a b", "uri": "https://blog.example/é"}
+    good = {"date-time": "2026-02-28T00:00:00Z", "iri": "https://bücher.example/é", "uri": "https://blog.example/"}
     for name in bad:
         if FORMATS.conforms(bad[name], name) or not FORMATS.conforms(good[name], name):
             raise RuntimeError(f"the {name} format checker does not work")
@@ -158,7 +141,7 @@ SYNC_CONTENT_SCHEMA: dict[str, Any] = {
                     "status": {"type": "string", "maxLength": 20, "pattern": NO_NUL},
                     "url": {
                         "oneOf": [
-                            {"type": "string", "format": "uri", "maxLength": 2048},
+                            {"type": "string", "format": "iri", "maxLength": 2048},
                             {"type": "string", "maxLength": 0},
                         ]
                     },
@@ -201,7 +184,7 @@ CONNECT_SCHEMA: dict[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "type": "object",
     "properties": {
-        "site_url": {"type": "string", "format": "uri", "maxLength": 2048},
+        "site_url": {"type": "string", "format": "iri", "maxLength": 2048},
         "wp_version": {"type": "string", "maxLength": 64, "pattern": NO_NUL},
         "plugin_version": {"type": "string", "maxLength": 64, "pattern": NO_NUL},
     },

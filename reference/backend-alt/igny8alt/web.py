@@ -1,4 +1,8 @@
-"""The Content Types tab and its login (spec/CONTRACT.md 2.3; UI-1..3, SEC-7, SEC-13)."""
+"""The Content Types tab and its login (spec/CONTRACT.md 2.3; UI-1..3, SEC-7, SEC-13..17).
+
+The session cookie is Flask's, signed on the client; what it names is a session held on the server
+too (ig_web_sessions, by the SHA-256 of a random id), which a logout deletes. A signed cookie alone
+cannot be ended: a copy taken before the logout would open the tab until it expired (SEC-16)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from markupsafe import Markup, escape
+from psycopg import Connection
 
 from . import db, security, store
 
@@ -41,12 +46,33 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.home")
 
 
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _lifetime_seconds() -> int:
+    return int(current_app.permanent_session_lifetime.total_seconds())
+
+
+def _start_session(conn: Connection[Any], user_id: int) -> str:
+    """A new server-side session for the user (expired ones swept on the way); its id, for the cookie."""
+    sid = secrets.token_urlsafe(32)
+    conn.execute("DELETE FROM ig_web_sessions WHERE created_at < now() - make_interval(secs => %s)", (_lifetime_seconds(),))
+    conn.execute("INSERT INTO ig_web_sessions (sid_sha256, user_id) VALUES (%s, %s)", (_sid_hash(sid), user_id))
+    return sid
+
+
 def _current_user() -> dict[str, Any] | None:
-    user_id = session.get("uid")
-    if not isinstance(user_id, int):
+    user_id, sid = session.get("uid"), session.get("sid")
+    if not isinstance(user_id, int) or not isinstance(sid, str):
         return None
     with db.connection() as conn:
-        user = conn.execute("SELECT id, account_id, username, password_hash FROM ig_users WHERE id = %s", (user_id,)).fetchone()
+        user = conn.execute(
+            """SELECT u.id, u.account_id, u.username, u.password_hash
+                 FROM ig_users u JOIN ig_web_sessions s ON s.user_id = u.id
+                WHERE u.id = %s AND s.sid_sha256 = %s AND s.created_at >= now() - make_interval(secs => %s)""",
+            (user_id, _sid_hash(sid), _lifetime_seconds()),
+        ).fetchone()
     # A password changed since the login ends the session.
     if user is None or not hmac.compare_digest(str(session.get("pwd", "")), _password_mark(user["password_hash"])):
         return None
@@ -124,7 +150,8 @@ def login() -> Response:
             resp.headers["Retry-After"] = str(verdict.retry_after)
             return resp
         if user is not None and security.check_password(password, user["password_hash"]):
-            session.clear()
+            session.clear()  # a new session, whatever the browser held (SEC-15)
+            session["sid"] = _start_session(conn, user["id"])
             session["uid"] = user["id"]
             session["pwd"] = _password_mark(user["password_hash"])
             return redirect(target)
@@ -138,6 +165,10 @@ def login() -> Response:
 @bp.post("/accounts/sign-out/")
 def logout() -> Response:
     if _csrf_ok():
+        sid = session.get("sid")
+        if isinstance(sid, str):  # ended on the server: a copy of the cookie opens nothing (SEC-16)
+            with db.connection() as conn:
+                conn.execute("DELETE FROM ig_web_sessions WHERE sid_sha256 = %s", (_sid_hash(sid),))
         session.clear()
     return redirect(url_for("web.login"))
 

@@ -107,6 +107,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+# Log out ends the session and goes back to the login page (SEC-16): LogoutView would otherwise
+# render registration/logged_out.html, which this backend does not have (it answered 500).
+LOGOUT_REDIRECT_URL = LOGIN_URL
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"

@@ -18,7 +18,11 @@ class LimitedJSONParser(parsers.JSONParser):
         if len(raw) > limit:
             raise too_large(limit)
         try:
-            return json.loads(raw.decode("utf-8"))
+            data = json.loads(raw.decode("utf-8"))
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") no UTF-8 text holds
+            return data
+        except UnicodeEncodeError as exc:
+            raise exceptions.ParseError("The body holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape), which no UTF-8 text can hold.") from exc
         except UnicodeDecodeError as exc:
             raise exceptions.ParseError(f"The body is not UTF-8: {exc}") from exc
         except json.JSONDecodeError as exc:

@@ -1,15 +1,70 @@
 import re
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from .formats import is_iri
 
 SLUG = r"^[a-z0-9_-]{1,20}$"
 TAXONOMY_NAME = r"^[^\x00]{1,32}$"  # any name register_taxonomy() takes (STORE-4): pa_Color, pa_größe
 
 
+def _iri(value):
+    if not is_iri(value):
+        raise serializers.ValidationError("Not an IRI (RFC 3987): a scheme, then no blank, every % followed by two hex digits.")
+
+
+IRI_SCHEMA = {"type": "string", "format": "iri", "maxLength": 2048}
+
+
+@extend_schema_field(IRI_SCHEMA)
+class IriField(serializers.CharField):
+    """An address as WordPress gives it (PROTOCOL.md 4): an IRI, so https://bücher.example/é too, taken as sent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=2048, trim_whitespace=False, **kwargs)
+        self.validators.append(_iri)
+
+
+@extend_schema_field({"oneOf": [IRI_SCHEMA, {"type": "string", "maxLength": 0}]})
+class IriOrBlankField(IriField):
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+
+class _JsonTyped:
+    """A request field that takes only the JSON type the schema states: DRF's own would take "5" or 5.0
+    for 5, 0 or "yes" for false and 5 for "5", and a body the schema refuses must be refused (ERR-4)."""
+
+    json_type = "string"
+
+    def to_internal_value(self, data):
+        fits = {"integer": isinstance(data, int) and not isinstance(data, bool), "boolean": isinstance(data, bool), "string": isinstance(data, str)}
+        if not fits[self.json_type]:
+            raise serializers.ValidationError(f"Not a JSON {self.json_type}.")
+        return super().to_internal_value(data)
+
+
+class Integer(_JsonTyped, serializers.IntegerField):
+    json_type = "integer"
+
+
+class Boolean(_JsonTyped, serializers.BooleanField):
+    json_type = "boolean"
+
+
+class Char(_JsonTyped, serializers.CharField):
+    pass
+
+
+class Regex(_JsonTyped, serializers.RegexField):
+    pass
+
+
 class ConnectRequest(serializers.Serializer):
-    site_url = serializers.URLField(max_length=2048, required=False)
-    wp_version = serializers.CharField(max_length=64, required=False)
-    plugin_version = serializers.CharField(max_length=64, required=False)
+    site_url = IriField(required=False)
+    wp_version = Char(max_length=64, required=False)
+    plugin_version = Char(max_length=64, required=False)
 
 
 class ConnectResponse(serializers.Serializer):
@@ -36,15 +91,19 @@ class UpdateStructureResponse(serializers.Serializer):
     taxonomies = serializers.IntegerField(help_text="How many taxonomies were stored.")
 
 
+# A WordPress post ID, as PostgreSQL's bigint holds it: a larger one is refused (400), never a 500 (PROTOCOL.md 5).
+EXTERNAL_ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class ContentItem(serializers.Serializer):
-    external_id = serializers.IntegerField(min_value=1)
-    post_type = serializers.RegexField(SLUG)
-    title = serializers.CharField(max_length=10000, allow_blank=True)
-    status = serializers.CharField(max_length=20)
-    url = serializers.URLField(max_length=2048, required=False, allow_blank=True)
+    external_id = Integer(**EXTERNAL_ID)
+    post_type = Regex(SLUG)
+    title = Char(max_length=10000, allow_blank=True)
+    status = Char(min_length=1, max_length=20)  # a post status is never blank: the schema says so (minLength)
+    url = IriOrBlankField(required=False)
     modified_gmt = serializers.DateTimeField(required=False, allow_null=True)
     terms = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(max_length=200), max_length=1000),
+        child=serializers.ListField(child=Char(max_length=200), max_length=1000),
         required=False,
     )
 
@@ -56,15 +115,15 @@ class ContentItem(serializers.Serializer):
 
 
 class DeletedItem(serializers.Serializer):
-    external_id = serializers.IntegerField(min_value=1)
+    external_id = Integer(**EXTERNAL_ID)
 
 
 class Walk(serializers.Serializer):
     """CONTENT-7: this batch belongs to a walk over every post of the site."""
 
-    id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", help_text="The walk's own id, the same in each of its batches.")
-    batch = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text="This batch's number in the walk: 0, 1, 2, ... in the order sent.")
-    last = serializers.BooleanField(default=False, help_text="The walk is over: every item no batch named since the walk's first batch is gone from the site.")
+    id = Regex(r"^[A-Za-z0-9_-]{1,64}$", help_text="The walk's own id, the same in each of its batches.")
+    batch = Integer(min_value=0, max_value=2**31 - 1, help_text="This batch's number in the walk: 0, 1, 2, ... in the order sent.")
+    last = Boolean(default=False, help_text="The walk is over: every item no batch named since the walk's first batch is gone from the site.")
 
 
 class SyncContentRequest(serializers.Serializer):

@@ -1,6 +1,5 @@
 """The structure payload, checked against spec/structure.schema.json (ERR-1, ERR-5)."""
 
-import calendar
 import json
 import re
 from datetime import datetime
@@ -11,6 +10,8 @@ import fastjsonschema
 from django.conf import settings
 from igny8_backend.errors import ApiError
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
+
+from . import formats
 
 MAX_REPORTED_ERRORS = 50
 # ERR-6: the versions of spec/structure.schema.json this backend accepts, offered in connect's answer.
@@ -29,34 +30,19 @@ def _schema():
 def _fast_check():
     # Compiled to Python: ~20x faster than jsonschema on a 1,000-type site, but it stops at the
     # first error, so a refused payload is walked again by jsonschema to name every path.
-    return fastjsonschema.compile(_schema())
+    return fastjsonschema.compile(_schema(), formats=FAST_FORMATS)
 
 
 # ERR-5: the validator that names every error applies the schema as the fast one does, so that both
 # give one verdict. A pattern is ECMA-262's, as JSON Schema says: "$" ends the text (Python's re lets
-# it match before a final newline); and the schema's two formats are asserted, not just annotations.
+# it match before a final newline); and the schema's formats (date-time, iri) are asserted, not just
+# annotations, by the same functions in both validators (formats.py).
 _DOLLAR = re.compile(r"(?<!\\)\$")
-_DATE_TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z"
-)
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 FORMATS = FormatChecker(())
-
-
-@FORMATS.checks("date-time")
-def _is_date_time(value):
-    """RFC 3339, on a day its month has (a leap second allowed, as RFC 3339 allows it)."""
-    found = _DATE_TIME.match(value) if isinstance(value, str) else None
-    if not found:
-        return not isinstance(value, str)
-    year, month, day = (int(g) for g in found.groups()[:3])
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
-
-
-@FORMATS.checks("uri")
-def _is_uri(value):
-    """An absolute URI: a scheme, then no blank anywhere."""
-    return not isinstance(value, str) or bool(_URI.match(value))
+FORMATS.checks("date-time")(formats.is_date_time)
+FORMATS.checks("iri")(formats.is_iri)
+FORMATS.checks("uri")(formats.is_uri)
+FAST_FORMATS = {"date-time": formats.is_date_time, "iri": formats.is_iri, "uri": formats.is_uri}
 
 
 @cache

@@ -41,7 +41,8 @@ class IntegrationViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ConnectRequest, responses={200: s.ConnectResponse, **ERRORS})
     @action(detail=False, methods=["post"])
     def connect(self, request):
-        body = s.ConnectRequest(data=request.data or {})
+        # An empty body is {} here; a JSON null or array is no ConnectRequest, and is refused (400), not taken for {}.
+        body = s.ConnectRequest(data=request.data)
         body.is_valid(raise_exception=True)
         integration = request.auth
         site_url = body.validated_data.get("site_url")
