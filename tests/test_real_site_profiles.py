@@ -80,13 +80,14 @@ def test_an_admin_form_says_what_it_makes(tmp_path):
 class Site:
     """A stand-in for WordPressClient that records what the set-up asks of WordPress, in order."""
 
-    def __init__(self):
+    def __init__(self, active=("custom-post-type-ui",)):
         self.calls = []
+        self.active = active  # the folders of the third-party plugins the stack runs
 
     def control(self, method, route, timeout=None, **body):
         self.calls.append(route)
         if route == "/site":
-            return {"settle": True, "seconds": 0.1}
+            return {"settle": True, "seconds": 0.1, "extra_plugins": [{"folder": f, "active": True} for f in self.active]}
         return {"site": True, "posts": 3, "seconds": 0.2}
 
     def pass_first_run(self):
@@ -101,6 +102,13 @@ def test_a_site_is_set_up_as_an_administrator_sets_one_up(monkeypatch):
     assert wp.calls[:2] == ["/site", "first run"] and wp.calls[-1] == "/site/settle"
     assert [c for c in wp.calls if c.startswith("form")] == [f"form {f['page']}" for f in load("cptui").admin_forms]
     assert made["first_run"] == ["index.php?page=bbp-about"] and made["seconds"] == 0.3
+
+
+def test_a_site_built_on_a_stack_without_its_plugins_is_refused_naming_them():
+    wp = Site(active=())
+    with pytest.raises(sites.SiteProfileError, match="needs the plugins custom-post-type-ui, which this stack does not run"):
+        sites.build(wp, load("cptui"))
+    assert wp.calls == ["/site"], "no admin form is filled on a stack without the plugin that makes its page"
 
 
 # ---- field reports from sites that run real plugins ----------------------------------------------

@@ -161,6 +161,8 @@ class Engine:
         done = subprocess.run(command, capture_output=True, text=True)  # exits 1 when one is missing: the others are still printed
         found = {}
         for line in done.stdout.splitlines():
+            if "\t" not in line:  # "[]": what it prints when none of the tags is there
+                continue
             repo_tags, image_id = line.split("\t")
             found.update({tag: image_id for tag in json.loads(repo_tags) if tag in tags})
         return found

@@ -163,7 +163,7 @@ def health() -> Response:
 def connect() -> Response:
     caller = authorize()
     body = json_body(required=False)
-    if body is None:
+    if body is None and not g.body:  # no body counts as {}; a JSON null is a body, and not an object
         body = {}
     _check(validation.connect_validator, body, "invalid_request", "The connect request is not valid.")
     with db.transaction() as conn:

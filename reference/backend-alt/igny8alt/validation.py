@@ -138,7 +138,7 @@ SYNC_CONTENT_SCHEMA: dict[str, Any] = {
                     "external_id": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807},
                     "post_type": {"type": "string", "pattern": "^[a-z0-9_-]{1,20}$"},
                     "title": {"type": "string", "maxLength": 10000, "pattern": NO_NUL},
-                    "status": {"type": "string", "maxLength": 20, "pattern": NO_NUL},
+                    "status": {"type": "string", "minLength": 1, "maxLength": 20, "pattern": NO_NUL},
                     "url": {
                         "oneOf": [
                             {"type": "string", "format": "iri", "maxLength": 2048},
