@@ -10,6 +10,7 @@ reproduction (the key REDACTED) in the evidence. The budget is the profile's (`-
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
@@ -18,16 +19,32 @@ import pytest
 from harness.clients.backend import BackendClient
 from harness.generate import profiles
 from harness.judge import api_fuzz
+from harness.stack.tenants import TenantsUnavailable
 from harness.suite.evidence import Evidence
 from harness.target.observer import Observer
+from harness.target.target import BackendTarget
 
 Requirement = Callable[..., AbstractContextManager[None]]  # the igny8_requirement fixture's block
 
 
 @pytest.fixture
-def fuzz_target(connected_backend: int, igny8_backend: BackendClient, igny8_observer: Observer | None) -> Iterator[api_fuzz.Target]:
-    """The run's tenant, connected; afterwards disconnected (which releases any site a fuzzed connect
-    bound it to, CONN-9) and reset where the observer can, for the tests after this one."""
+def fuzz_target(
+    connected_backend: int, igny8_backend: BackendClient, igny8_observer: Observer | None, igny8_backend_target: BackendTarget
+) -> Iterator[api_fuzz.Target]:
+    """A tenant of its own, connected, where the backend makes one (CONTRACT.md 2.1, igny8_seed): the
+    fuzzer spends most of its key's rate (OPS-4), and the plugin, which sends the run's tenant's key,
+    would find it spent in the tests after this one (a Connect answered 429 in the CI of 1c2923e).
+    Otherwise the run's tenant, disconnected afterwards (which releases any site a fuzzed connect bound
+    it to, CONN-9) and reset where the observer can."""
+    try:
+        tenant = igny8_backend.as_tenant(igny8_backend_target.tenants.create(f"igny8 fuzz {secrets.token_hex(3)}"))
+    except TenantsUnavailable:
+        tenant = None
+    if tenant is not None:
+        answer = tenant.connect()
+        assert answer.status_code == 200, f"the fuzzer's own tenant could not connect: {answer.status_code} {answer.text[:300]}"
+        yield api_fuzz.Target(tenant.base_url, tenant.api_key, tenant.integration_id, tenant.ca_path)
+        return
     yield api_fuzz.Target(igny8_backend.base_url, igny8_backend.api_key, connected_backend, igny8_backend.ca_path)
     igny8_backend.call("POST", f"{connected_backend}/disconnect/", json={})
     if igny8_observer is not None:
