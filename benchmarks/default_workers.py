@@ -58,7 +58,10 @@ def main() -> int:
     default = run(tests)
     print(f"default: {default['stacks']}; {default['seconds']:.0f} s, {default['verdict']}, exit {default['exit']}", flush=True)
     two = None if args.smoke else run([*tests, "-n", "2"])
+    if two is not None:  # each figure as it comes: a long --repeat may be stopped before the table
+        print(f"-n 2: {two['seconds']:.0f} s, {two['verdict']}, exit {two['exit']}", flush=True)
     serial = run([*tests, "-n", "1"])
+    print(f"-n 1: {serial['seconds']:.0f} s, {serial['verdict']}, exit {serial['exit']}", flush=True)
     rows: list[tuple[str, str, str, str]] = [
         ("./igny8 run (its own choice of stacks)", f"{default['seconds']:.0f} s", "", str(default["stacks"])),
         ("./igny8 run -n 1 (serial)", f"{serial['seconds']:.0f} s", "", f"{serial['verdict']}"),
