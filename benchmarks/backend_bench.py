@@ -139,6 +139,7 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        devdb.stop(directory)  # its PostgreSQL too: a smoke run in every ./igny8 test left one running
 
     print(f"\n{'what':32} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8} {'goal':>8}  verdict")
     for name, r in results.items():
