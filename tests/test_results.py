@@ -86,17 +86,29 @@ def test_a_malformed_baseline_is_refused_naming_the_entry(refused_file, text, me
     refused_file(baseline.load, text, baseline.BaselineError, message)
 
 
-def test_the_closing_line_counts_tests_runs_and_mutants(tmp_path):
+def test_the_closing_line_counts_tests_runs_and_mutants_after_naming_each_failure(tmp_path):
     from harness.selftest.totals import Totals
 
     junit = tmp_path / "junit.xml"
-    junit.write_text('<testsuites><testsuite tests="5" failures="1" errors="0" skipped="1"></testsuite></testsuites>')
+    junit.write_text(
+        '<testsuites><testsuite tests="5" failures="1" errors="0" skipped="1">'
+        '<testcase classname="tests.test_a" name="test_ok"/><testcase classname="tests.test_a" name="test_bad"><failure/></testcase>'
+        "</testsuite></testsuites>"
+    )
     run = tmp_path / "run"
     run.mkdir()
-    (run / "results.json").write_text('{"tests": [{"status": "PASS"}, {"status": "ERROR"}, {"status": "SKIPPED"}]}')
+    (run / "results.json").write_text(
+        '{"tests": [{"nodeid": "s::a", "status": "PASS"}, {"nodeid": "s::b", "status": "ERROR"}, {"nodeid": "s::c", "status": "SKIPPED"}]}'
+    )
     totals = Totals()
     totals.add_junit(junit)
     totals.add_run(run)
-    totals.add_mutants([{"killed": True}, {"killed": False}])
+    totals.add_mutants([{"mutant": "m1", "killed": True}, {"mutant": "m2", "killed": False}])
     totals.add_run(tmp_path / "missing")
-    assert totals.line() == "igny8: 5 passed, 4 failed"
+    assert totals.line().splitlines() == [
+        "  failed: tests.test_a::test_bad",
+        "  failed: s::b ERROR (run)",
+        "  failed: mutant m2 SURVIVED",
+        "  failed: missing: no results.json (the run broke)",
+        "igny8: 5 passed, 4 failed",
+    ]

@@ -110,6 +110,7 @@ class Lifecycle:
     def test_connection(self) -> bool:
         if self.page.has("test_connection"):
             self.page.test_connection()
+            self._may_meet_refusal()
         return False
 
     def sync_now(self) -> bool:
@@ -122,6 +123,12 @@ class Lifecycle:
         self.wp.run_cron(STRUCTURE_HOOK)
         self._meets_refusal()
         return True
+
+    def _may_meet_refusal(self) -> None:
+        """Test connection is not a sync: a refusal it meets MAY stop the plugin (PROTOCOL.md 2, "Test
+        connection"). The model follows the plugin's choice, read from its cron: either is right."""
+        if self.world.active and self.world.holds and not self.tenants[self.world.holds].usable and not self.world.refused:
+            self.world.refused = not any(e["hook"] == STRUCTURE_HOOK for e in self.wp.cron_events())
 
     def _meets_refusal(self) -> None:
         """A sync the backend refuses (401: revoked or inactive) stops the plugin (CONN-8)."""
