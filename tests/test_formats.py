@@ -55,6 +55,8 @@ EDGES = [
     ("date-time", "2026-12-31T23:59:59Z\n", False),
     ("date-time", "２０２６-12-31T23:59:59Z", False),  # digits of another script
     ("date-time", "2026-12-31T23:59:59+24:00", False),
+    ("date-time", "0000-02-29T00:00:00Z", True),  # year 0000 is RFC 3339's, and a leap year
+    ("date-time", "2026-12-31T23:59:59z", True),
     ("iri", "https://wp.example/blog/é?lang=fr&x=1#top", True),
     ("iri", "http://bücher.example/", True),
     ("iri", "http://[::1]:8080/", True),
@@ -78,6 +80,8 @@ EDGES = [
     ("iri", "https://wp.example/#a#b", False),
     ("iri", "http://[::1/", False),
     ("iri", "http://[1:2:3:4:5:6:7:8:9]/", False),
+    ("iri", "http://[::01.2.3.4]/", False),  # dec-octet has no leading zero
+    ("iri", "https://wp.example/\n", False),
     ("iri", "http://host:80a/", False),
     ("iri", "//wp.example/", False),  # a reference, not an IRI: no scheme
     ("iri", "1http://wp.example/", False),

@@ -14,7 +14,7 @@ def test_two_cores_and_plenty_of_memory_make_two_stacks():
     choice = choose(DEFAULT, [], Machine(cores=2, free_gib=21.4))
     assert choice == Choice(2, "2 cores, 21 GiB free")
     assert choice.line() == "2 stacks (2 cores, 21 GiB free)"
-    assert choice.pytest_args() == ["-n", "2", "--dist", "loadscope"]
+    assert choice.pytest_args() == ["-n", "2"]  # what a person types: the default is `-n 2`
 
 
 def test_memory_for_one_stack_makes_one_and_says_so():

@@ -1,6 +1,10 @@
 """How many stacks a run uses when `-n` is not given: as many as the machine's cores and free memory
-allow (about STACK_GIB a stack), at least one, and no more than the modules the run names (a module
-runs on one worker: `--dist loadscope`). Said in one line, with why.
+allow (about STACK_GIB a stack), at least one, and no more than the modules the run names. Said in
+one line, with why. The workers take tests as `-n N` does (xdist's `load`: each takes the next test
+as it frees), so the default is `-n N`: `--dist loadscope` (a module to one worker) measured 1.13
+times `-n 2`'s wall time, the largest module ending alone (benchmarks/default_workers.py). Within a
+worker, tests still run in collection order, so a module's tests run together and its module-scoped
+state is made once per worker.
 
 Some runs stay on one stack, and say so: a run on a stack that is already up (`--stack`), one against
 a backend the harness does not start (`--backend-url`: one tenant, which two workers would reset
@@ -45,7 +49,7 @@ class Choice:
     why: str
 
     def pytest_args(self) -> list[str]:
-        return ["-n", str(self.workers), "--dist", "loadscope"] if self.workers > 1 else []
+        return ["-n", str(self.workers)] if self.workers > 1 else []
 
     def line(self) -> str:
         return f"{self.workers} stack{'s' if self.workers > 1 else ''} ({self.why})"

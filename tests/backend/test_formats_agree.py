@@ -4,6 +4,7 @@ and fastjsonschema, both given integration/formats.py) and the independent backe
 (reference/backend-alt/igny8alt) accept and refuse the same values, at each format's edges and on any
 text made of the characters the grammars treat differently."""
 
+import ast
 import importlib.util
 import json
 
@@ -17,10 +18,13 @@ from harness.base.paths import ROOT
 from harness.spec.formats import FORMATS
 from tests.test_formats import EDGES
 
+INDEPENDENT_FORMATS = ROOT / "reference" / "backend-alt" / "igny8alt" / "formats.py"
+
 
 def _independent_formats():
-    """The independent backend's checks, loaded from its file: its package needs Flask and PostgreSQL, its formats nothing."""
-    where = ROOT / "reference" / "backend-alt" / "igny8alt" / "formats.py"
+    """The independent backend's checks, loaded from its file: its package needs Flask and PostgreSQL, its
+    formats only the two validator libraries (requirements-dev.txt)."""
+    where = INDEPENDENT_FORMATS
     loaded = importlib.util.spec_from_file_location("igny8alt_formats", where)
     assert loaded and loaded.loader
     module = importlib.util.module_from_spec(loaded)
@@ -84,3 +88,17 @@ def test_the_structure_schema_is_applied_with_its_formats_by_both_reference_vali
     compiled("https://bücher.example/blog/é")
     with pytest.raises(fastjsonschema.JsonSchemaException):
         compiled("https://wp.example/100%")
+
+
+def test_the_independent_backend_shares_no_expression_with_the_suite_or_the_reference():
+    """Its agreement is evidence only if it reached it another way: no piece of expression or
+    character range of its checks is one of theirs (a copied one would agree with their mistakes too)."""
+
+    def pieces(path):
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree) if isinstance(node, (ast.Module, ast.FunctionDef)) and ast.get_docstring(node)}
+        return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) >= 8 and id(n) not in docstrings}
+
+    theirs = pieces(ROOT / "harness" / "spec" / "formats.py") | pieces(ROOT / "reference" / "backend" / "integration" / "formats.py")
+    assert theirs, "the suite's expressions were not found: this check would pass on anything"
+    assert pieces(INDEPENDENT_FORMATS) & theirs == set()

@@ -1,86 +1,97 @@
 """The formats the spec asserts (PROTOCOL.md 3 and 4, ERR-5): date-time (RFC 3339, on a day its month
-has), iri (RFC 3987, section 2.2: a WordPress address as it is, https://bücher.example/blog/é) and uri
-(RFC 3986), written out from the RFCs' ABNF. jsonschema's format-nongpl extra checks "iri" with
-rfc3987-syntax, which refuses IPv6 literals written with "::" (http://[::1]/), a valid IRI.
+has), iri (RFC 3987: a WordPress address as it is, https://bücher.example/blog/é) and uri (RFC 3986).
+
+This backend is the suite's independent witness, so it shares no expression with the suite
+(harness/spec/formats.py) or the reference backend. It checks with the libraries jsonschema's
+format-nongpl extra brings (rfc3339-validator, rfc3986-validator) and Python's ipaddress, and closes
+where a library differs from its RFC, each said where it is done:
+- both libraries end their expression with `$`, which also matches before a final newline;
+- rfc3339-validator takes no leap second (:60), no lower-case "t" or "z" (RFC 3339, 5.6 and its NOTE)
+  and no year 0000;
+- rfc3986-validator takes an IPv4 address with leading zeros inside an IPv6 literal ([::01.2.3.4]);
+- an IRI is checked as RFC 3987, 3.1 maps it to a URI (rfc3987-syntax, the extra's "iri", refuses
+  every IPv6 literal written with "::", http://[::1]/, a valid IRI).
 """
 
 from __future__ import annotations
 
-import calendar
+import ipaddress
 import re
+from urllib.parse import quote
 
-# The same with the ranges RFC 3339 gives each field (a leap second, :60, allowed), ASCII digits only.
-_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
+from rfc3339_validator import validate_rfc3339
+from rfc3986_validator import validate_rfc3986
 
-
-def _identifier(international: bool) -> re.Pattern[str]:
-    """RFC 3987's IRI (international) or RFC 3986's URI: the same grammar, an IRI adding ucschar to
-    the unreserved characters and iprivate to the query."""
-    ucschar = (
-        "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-        "\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd\U00040000-\U0004fffd"
-        "\U00050000-\U0005fffd\U00060000-\U0006fffd\U00070000-\U0007fffd\U00080000-\U0008fffd"
-        "\U00090000-\U0009fffd\U000a0000-\U000afffd\U000b0000-\U000bfffd\U000c0000-\U000cfffd"
-        "\U000d0000-\U000dfffd\U000e1000-\U000efffd"
-    )
-    iprivate = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
-    unreserved = "A-Za-z0-9\\-._~" + (ucschar if international else "")
-    sub_delims = "!$&'()*+,;="
-    pct = "%[0-9A-Fa-f]{2}"
-    pchar = f"(?:[{unreserved}{sub_delims}:@]|{pct})"
-    h16 = "[0-9A-Fa-f]{1,4}"
-    octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
-    ipv4 = rf"{octet}\.{octet}\.{octet}\.{octet}"
-    ls32 = f"(?:{h16}:{h16}|{ipv4})"
-    ipv6 = (
-        "(?:"
-        + "|".join(
-            [
-                f"(?:{h16}:){{6}}{ls32}",
-                f"::(?:{h16}:){{5}}{ls32}",
-                f"(?:{h16})?::(?:{h16}:){{4}}{ls32}",
-                f"(?:(?:{h16}:){{0,1}}{h16})?::(?:{h16}:){{3}}{ls32}",
-                f"(?:(?:{h16}:){{0,2}}{h16})?::(?:{h16}:){{2}}{ls32}",
-                f"(?:(?:{h16}:){{0,3}}{h16})?::{h16}:{ls32}",
-                f"(?:(?:{h16}:){{0,4}}{h16})?::{ls32}",
-                f"(?:(?:{h16}:){{0,5}}{h16})?::{h16}",
-                f"(?:(?:{h16}:){{0,6}}{h16})?::",
-            ]
-        )
-        + ")"
-    )
-    ip_future = rf"v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~{sub_delims}:]+"
-    # An IPv4 address is also a reg-name: the grammar accepts 1.2.3.999 as a name, so no separate case.
-    host = rf"(?:\[(?:{ipv6}|{ip_future})\]|(?:[{unreserved}{sub_delims}]|{pct})*)"
-    userinfo = f"(?:[{unreserved}{sub_delims}:]|{pct})*"
-    authority = f"(?:{userinfo}@)?{host}(?::[0-9]*)?"
-    segment = f"{pchar}*"
-    hier_part = f"(?://{authority}(?:/{segment})*|/(?:{pchar}+(?:/{segment})*)?|{pchar}+(?:/{segment})*|)"
-    query = f"(?:{pchar}|[/?{iprivate if international else ''}])*"
-    fragment = f"(?:{pchar}|[/?])*"
-    return re.compile(f"[A-Za-z][A-Za-z0-9+\\-.]*:{hier_part}(?:\\?{query})?(?:#{fragment})?")
+# RFC 3987, 2.2: the characters beyond ASCII an IRI may hold anywhere a URI may hold %XX (ucschar),
+# and those it may hold in its query only (iprivate).
+UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF), *((p << 16, (p << 16) + 0xFFFD) for p in range(1, 14)), (0xE1000, 0xEFFFD))
+IPRIVATE = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+IP_LITERAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#\[]*@)?\[([^\]]*)\]")
 
 
-IRI = _identifier(international=True)
-URI = _identifier(international=False)
+def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
 
 
 def is_date_time(value: object) -> bool:
     """RFC 3339's date-time, on a day its month has. Not a string: True, as JSON Schema's formats apply to strings only."""
     if not isinstance(value, str):
         return True
-    found = _DATE_TIME.fullmatch(value)
-    if not found:
+    if value.endswith("\n"):
         return False
-    year, month, day = (int(g) for g in found.groups()[:3])
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    # YYYY-MM-DDTHH:MM:SS... has a fixed prefix, so each place below is the field it names, or the
+    # library refuses the text whatever it holds there.
+    text = value
+    if text[:4] == "0000":
+        text = "2000" + text[4:]  # the same calendar: the Gregorian one repeats every 400 years
+    if text[10:11] == "t":
+        text = text[:10] + "T" + text[11:]
+    if text[17:19] == "60":
+        text = text[:17] + "59" + text[19:]  # a leap second
+    if text[-1:] == "z":
+        text = text[:-1] + "Z"
+    return validate_rfc3339(text)
+
+
+def _is_absolute_uri(text: str) -> bool:
+    if text.endswith("\n") or not validate_rfc3986(text, rule="URI"):
+        return False
+    literal = IP_LITERAL.match(text)
+    if literal and literal.group(1)[:1] not in ("v", "V"):
+        try:
+            ipaddress.IPv6Address(literal.group(1))  # refuses leading zeros in the IPv4 part
+        except ValueError:
+            return False
+    return True
+
+
+def _iri_as_uri(iri: str) -> str | None:
+    """RFC 3987, 3.1: each ucschar (and, in the query, iprivate) as its UTF-8 bytes percent-encoded; None
+    for any other character beyond ASCII, which no IRI holds."""
+    fragment = iri.find("#")
+    end = fragment if fragment >= 0 else len(iri)
+    question = iri.find("?", 0, end)
+    query = range(question + 1, end) if question >= 0 else range(0)
+    mapped = []
+    for at, char in enumerate(iri):
+        code = ord(char)
+        if code < 0x80:
+            mapped.append(char)
+        elif _within(code, UCSCHAR) or (at in query and _within(code, IPRIVATE)):
+            mapped.append(quote(char, safe=""))
+        else:
+            return None
+    return "".join(mapped)
 
 
 def is_iri(value: object) -> bool:
-    """An absolute IRI (RFC 3987, section 2.2): a URI, or one with characters beyond ASCII (https://bücher.example/é)."""
-    return not isinstance(value, str) or IRI.fullmatch(value) is not None
+    """An absolute IRI (RFC 3987, 2.2): a URI, or one with characters beyond ASCII (https://bücher.example/é)."""
+    if not isinstance(value, str):
+        return True
+    uri = _iri_as_uri(value)
+    return uri is not None and _is_absolute_uri(uri)
 
 
 def is_uri(value: object) -> bool:
-    """An absolute URI (RFC 3986, section 3): ASCII only, no blank, every % followed by two hex digits."""
-    return not isinstance(value, str) or URI.fullmatch(value) is not None
+    """An absolute URI (RFC 3986, 3): ASCII only, no blank, every % followed by two hex digits."""
+    return not isinstance(value, str) or (value.isascii() and _is_absolute_uri(value))
