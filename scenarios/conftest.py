@@ -9,7 +9,7 @@ import pytest
 from harness.clients.backend import BackendClient
 from harness.clients.settings_page import SettingsPage
 from harness.clients.wordpress import WordPressClient
-from harness.suite.fixtures import reset_site
+from harness.suite.fixtures import api_rate, reset_site
 from harness.target.observer import Observer
 from harness.target.target import BackendTarget
 
@@ -38,9 +38,15 @@ SAMPLE_POSTS = [
 
 
 @pytest.fixture(scope="module")
-def sample_site(igny8_wp_session: WordPressClient, igny8_backend_session: BackendClient, igny8_observer: Observer | None, igny8_stack_info: Any) -> Any:
+def sample_site(
+    igny8_wp_session: WordPressClient,
+    igny8_backend_session: BackendClient,
+    igny8_observer: Observer | None,
+    igny8_backend_target: BackendTarget,
+    igny8_stack_info: Any,
+) -> Any:
     """A fresh site with the sample structure and content."""
-    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer)
+    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer, api_rate(igny8_backend_target))
     refused = igny8_wp_session.register(SAMPLE_POST_TYPES, SAMPLE_TAXONOMIES)["errors"]
     assert not refused, f"WordPress refused the sample structure: {refused}"
     igny8_wp_session.create_terms("genre", ["Poetry"])  # a term with no posts still counts

@@ -46,7 +46,8 @@ def test_disconnect_forgets_the_key_tells_the_backend_and_stops_the_event(
     igny8_fresh_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target, igny8_evidence
 ):
     assert igny8_wp.cron_events() == [], "a daily event is scheduled before connecting"
-    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    connected = igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)
+    assert connected.kind == "success", f"Connect: {connected}"
     outcome = igny8_plugin_page.disconnect()
     events = igny8_wp.cron_events()
     igny8_evidence.json("after disconnect", {"outcome": str(outcome), "cron": events})
@@ -60,7 +61,7 @@ def test_disconnect_forgets_the_key_tells_the_backend_and_stops_the_event(
 @pytest.mark.requirement("CONN-2", "CONN-3", case="negative")
 def test_connecting_again_after_a_disconnect_sends_the_structure_again(connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target):
     first = igny8_backend.read_back()
-    assert igny8_plugin_page.disconnect().kind == "success"
+    assert (done := igny8_plugin_page.disconnect()).kind == "success", f"Disconnect: {done}"
     igny8_wp.create_posts([{"post_type": "page", "title": "Made while disconnected"}])
     started = datetime.now().astimezone()
     outcome = igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)
@@ -311,7 +312,7 @@ def test_a_refusal_stops_the_plugin_and_the_settings_page_says_so(
 def test_connect_again_after_a_refusal_resumes(connected_site, igny8_plugin_page, igny8_wp, igny8_backend, igny8_backend_target):
     refuse("a disconnect on the backend's side", igny8_backend, None)
     igny8_wp.run_cron(STRUCTURE_HOOK)
-    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    assert (done := igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)).kind == "success", f"Connect: {done}"
     shown = notices(igny8_plugin_page.open())
     assert not any(n.kind == "error" for n in shown), f"the refusal is still shown after Connect: {[n.text for n in shown]}"
     assert [e["hook"] for e in igny8_wp.cron_events() if e["schedule"]] == [STRUCTURE_HOOK], "Connect again did not schedule the daily event"
@@ -323,7 +324,7 @@ def test_uninstall_tells_the_backend_and_leaves_nothing_behind(
 ):
     # Every option the plugin added, by WordPress's own record of who called add_option(): its
     # activation's too, which uninstall must remove as much as those made while it was used.
-    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    assert (done := igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)).kind == "success", f"Connect: {done}"
     igny8_wp.create_posts([{"post_type": "page", "title": "queued"}])
     igny8_wp.run_cron(STRUCTURE_HOOK)
     igny8_plugin_page.test_connection()  # a notice, an event

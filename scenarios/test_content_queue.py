@@ -126,7 +126,7 @@ def test_posts_there_before_connect_are_backfilled_from_wp_cron(
         [{"post_type": "post", "title": f"before Connect {n}"} for n in range(130)]  # more than one batch of a hundred
         + [{"post_type": "page", "title": "a page"}, {"post_type": "post", "title": "a draft", "status": "draft"}]
     )
-    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    assert (done := igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)).kind == "success", f"Connect: {done}"
     igny8_wp.settle()
     assert_backend_holds_wordpress_content(igny8_wp, igny8_backend, igny8_evidence, "after Connect and WP-Cron")
     assert synced(igny8_backend)["post"] == 130, "the posts published before Connect were not all sent, or the draft was"

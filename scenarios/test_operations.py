@@ -64,7 +64,7 @@ PHP_PROBLEM = re.compile(r"PHP (Warning|Notice|Deprecated|Fatal error|Parse erro
 def test_the_plugin_runs_without_php_warnings(igny8_fresh_site, igny8_wp, igny8_plugin_page, igny8_backend, igny8_backend_target, igny8_stack, igny8_evidence):
     plugin_dir = igny8_wp.state()["plugin"]["file"].split("/")[0]
     assert igny8_wp.set_plugin_active(False) is False and igny8_wp.set_plugin_active(True) is True
-    assert igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key).kind == "success"
+    assert (done := igny8_plugin_page.connect(igny8_backend_target.backend_url_for_plugin, igny8_backend.api_key)).kind == "success", f"Connect: {done}"
     igny8_plugin_page.test_connection()
     igny8_wp.create_posts([{"post_type": "post", "title": "Hello", "terms": {"category": ["News"]}}])
     igny8_wp.run_cron(STRUCTURE_HOOK)

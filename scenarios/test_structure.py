@@ -64,7 +64,7 @@ def test_a_type_or_taxonomy_that_is_gone_from_wordpress_is_gone_after_the_next_s
 def test_the_daily_event_sends_nothing_while_disconnected(connected_site, igny8_wp, igny8_plugin_page, igny8_backend, igny8_observer):
     from harness.judge.observed import observed
 
-    assert igny8_plugin_page.disconnect().kind == "success"
+    assert (done := igny8_plugin_page.disconnect()).kind == "success", f"Disconnect: {done}"
     before = observed(igny8_backend, igny8_observer)
     igny8_wp.create_posts([{"post_type": "page", "title": "After the disconnect"}])
     igny8_wp.run_cron(STRUCTURE_HOOK)  # whether scheduled or not: the hook itself must not send

@@ -29,6 +29,7 @@ from harness.judge.clocks import Clock
 from harness.judge.session import observer_for
 from harness.runs.options import RunOptions
 from harness.spec.status import incomplete, not_applicable
+from harness.stack.config import Rate
 from harness.stack.stack import Stack, Wanted, running_stack
 from harness.stack.tenants import IntegrationChange, Tenant, TenantsUnavailable
 from harness.suite import charge, worker_checks
@@ -239,23 +240,38 @@ def igny8_fresh_backend(igny8_backend_session: BackendClient, igny8_stored: Obse
     igny8_backend_session.http.take_exchanges()
 
 
-def reset_site(wp: WordPressClient, backend: BackendClient, observer: Observer | None) -> None:
+def reset_site(wp: WordPressClient, backend: BackendClient, observer: Observer | None, rate: Rate | None = None) -> None:
     """A just-installed site (plugin activated afresh, not connected), and the run's tenant as just
     made when the backend's observer can reset it (without one the tenant keeps its state: a
     connect replaces its structure anyway)."""
     wp.reset()
     if observer is not None:
         observer.reset(backend.integration_id)
-    # A test before may have spent the key's rate (OPS-4: a burst of reads, a fuzzer): one request,
-    # its 429 waited out as the harness's client waits one out, so the plugin's first sync in this
-    # test is not refused for what another test did (a Connect met a 429 in a run of 0454b87).
+    # The tests before may have spent most of the key's rate (OPS-4: quick API tests one after
+    # another, readers, a fuzzer), and the plugin's requests in this test use the same key: a Connect
+    # whose sync met a 429 said "Connected, but the sync failed" in a -n 2 run of a306dec. Where the
+    # harness set the rate, wait until a third of it is free; where it did not, one request, its
+    # 429 waited out as the harness's client waits one out.
+    if rate is not None:
+        backend.wait_for_room(rate, room=rate.requests // 3)
     backend.call("GET", f"{backend.integration_id}/content-types/")
 
 
+def api_rate(target: BackendTarget) -> Rate | None:
+    """The key's rate the harness gave the backend (OPS-4); None where it did not set one."""
+    return target.rates.api if target.rates else None
+
+
 @pytest.fixture
-def igny8_fresh_site(igny8_wp_session: WordPressClient, igny8_backend_session: BackendClient, igny8_observer: Observer | None, igny8_stack_info: Any) -> None:
+def igny8_fresh_site(
+    igny8_wp_session: WordPressClient,
+    igny8_backend_session: BackendClient,
+    igny8_observer: Observer | None,
+    igny8_backend_target: BackendTarget,
+    igny8_stack_info: Any,
+) -> None:
     """A just-installed site, not connected (harness.suite.fixtures.reset_site)."""
-    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer)
+    reset_site(igny8_wp_session, igny8_backend_session, igny8_observer, api_rate(igny8_backend_target))
     igny8_wp_session.http.take_exchanges()
 
 
