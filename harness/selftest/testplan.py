@@ -73,11 +73,16 @@ def unit(pytest_args: Sequence[str], totals: Totals) -> int:
     """tests/, with mypy beside it on the other core (each is one busy process); mypy's output after,
     then the layers' contracts (import-linter)."""
     section("the harness's and the backend's tests (tests/), and the harness's types (mypy harness/) beside them")
-    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or devdb.start()}
+    given = os.environ.get("DATABASE_URL")  # a database the caller runs is left running; ours is stopped after
+    env = {**os.environ, "DATABASE_URL": given or devdb.start()}
     junit = ROOT / "reports" / "unit" / "junit.xml"  # a folder: reports/*/ is git-ignored
-    with subprocess.Popen([sys.executable, "-m", "mypy", "harness"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mypy:
-        status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--ignore={ON_STACK}", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
-        typed_output, _ = mypy.communicate()
+    try:
+        with subprocess.Popen([sys.executable, "-m", "mypy", "harness"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as mypy:
+            status = subprocess.call([sys.executable, "-m", "pytest", "tests", f"--ignore={ON_STACK}", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=env)
+            typed_output, _ = mypy.communicate()
+    finally:
+        if not given:
+            devdb.stop()  # every ./igny8 test left its PostgreSQL running
     totals.add_junit(junit)
     section("the harness's types (mypy harness/)")
     print(typed_output, end="", flush=True)
