@@ -231,8 +231,8 @@ def _field_reports(stack_name: str, totals: Totals) -> int:
 
 def _harness_on_stacks(totals: Totals) -> int:
     """The harness's own tests that need real stacks (tests/onstack/): real `./igny8 run`s cancelled
-    by a signal, or killed and then swept by the next run."""
-    title = "the harness's tests on real stacks (tests/onstack/): cancelled and killed runs"
+    by a signal, or killed and then swept by the next run; a failing test's stack logs kept."""
+    title = "the harness's tests on real stacks (tests/onstack/): cancelled and killed runs, a failure's stack logs"
     section(f"{title}: started")
     junit = ROOT / "reports" / "onstack" / "junit.xml"
     done = subprocess.run([sys.executable, "-m", "pytest", str(ON_STACK), "-q", "--tb=short", f"--junitxml={junit}"], cwd=ROOT, capture_output=True, text=True)

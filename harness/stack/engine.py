@@ -282,9 +282,10 @@ class ComposeProject:
         with self._explained(f"running {command[0]} in {service}"):
             return str(self.client.container.execute(container, list(command), tty=False, envs=dict(env or {})))
 
-    def logs(self, services: Sequence[str] = (), tail: str | None = None) -> str:
+    def logs(self, services: Sequence[str] = (), tail: str | None = None, since: str | None = None) -> str:
+        """The services' output, masked; `since` (RFC 3339) keeps each line's time in front of it."""
         with self._explained("docker compose logs"):
-            return mask(str(self.client.compose.logs(list(services), tail=tail)), self.engine.secrets)
+            return mask(str(self.client.compose.logs(list(services), tail=tail, since=since, timestamps=since is not None)), self.engine.secrets)
 
     def stop(self, service: str) -> None:
         with self._explained(f"stopping {service}"):

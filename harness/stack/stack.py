@@ -221,8 +221,8 @@ class Stack:
     def status(self) -> list[dict[str, str | None]]:
         return self.project.services()
 
-    def logs(self, *services: str, tail: str | None = None) -> str:
-        return self.project.logs(services, tail=tail)
+    def logs(self, *services: str, tail: str | None = None, since: str | None = None) -> str:
+        return self.project.logs(services, tail=tail, since=since)
 
     def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
         """The tenant the harness keeps on this stack for `role` ("run": the one tests reset and use;

@@ -18,7 +18,7 @@ from harness.runs import baseline, inputs, options
 from harness.spec import spec
 from harness.spec.status import mark_not_applicable
 from harness.stack.config import REFERENCE_PLUGIN, extra_plugin_dirs
-from harness.suite import charge, fixtures
+from harness.suite import charge, fixtures, stack_logs
 from harness.suite.collector import ResultCollector
 from harness.suite.items import KNOWN, MANIFEST, cases, cell_claims, requirement_ids
 from harness.suite.planned import Planner
@@ -159,6 +159,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when == "call" and report.failed:
+        stack_logs.keep(item, call.start)  # what the services logged while it ran
     if report.when == "call" and report.failed and call.excinfo is not None and charge.charged(call.excinfo.value):
         charged = (charge.PROPERTY, charge.charged(call.excinfo.value))
         report.user_properties.append(charged)
