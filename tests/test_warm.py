@@ -85,3 +85,21 @@ def test_a_run_started_by_the_command_line_imports_nothing_pytest_rewrites_ahead
     log = (tmp_path / "pytest.log").read_text()
     assert status == 1 and "1 failed, 3 passed" in log, log
     assert "PytestAssertRewriteWarning" not in log, log
+
+
+LEAVES_A_THREAD = """
+import threading, time
+
+def test_it_leaves_a_thread_running():
+    threading.Thread(target=time.sleep, args=(1,), name="igny8-left-behind").start()
+"""
+
+
+def test_a_thread_a_test_left_running_is_named_in_the_log_with_where_it_is(tmp_path):
+    (tmp_path / "test_leaves.py").write_text(LEAVES_A_THREAD)
+    log = tmp_path / "pytest.log"
+    status = warm.exit_status(warm.start_pytest(["-p", "no:cacheprovider", "-p", "no:django", "test_leaves.py"], tmp_path, dict(os.environ), log))
+    said = log.read_text()
+    assert status == 0, said
+    assert "this process ends when these threads do: igny8-left-behind" in said, said
+    assert said.count("Thread 0x") >= 1, "no thread's traceback:\n" + said

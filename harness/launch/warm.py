@@ -15,10 +15,12 @@ Hypothesis (harness.generate.profiles): each run imports both before pytest star
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from multiprocessing.context import ForkServerContext, ForkServerProcess
@@ -87,4 +89,17 @@ def _pytest_main(args: list[str], cwd: str, env: dict[str, str], log: str) -> No
     os.close(output)
     import pytest  # the fork server's: already imported
 
-    sys.exit(int(pytest.main([*args, "-W", HARNESS_IMPORTED_AHEAD])))
+    status = int(pytest.main([*args, "-W", HARNESS_IMPORTED_AHEAD]))
+    name_the_threads_left()
+    sys.exit(status)
+
+
+def name_the_threads_left() -> None:
+    """The process ends only once every non-daemon thread has (multiprocessing joins them), and its
+    lane waits for it: a thread a test left running holds both. One mutant's run of `./igny8 test`
+    ended about 6 minutes after writing its report, in two CI runs, and in none alone. So the log
+    names each such thread, with where it is."""
+    left = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon and t.is_alive()]
+    if left:
+        print(f"[igny8] pytest is over; this process ends when these threads do: {', '.join(t.name for t in left)}", flush=True)
+        faulthandler.dump_traceback(all_threads=True)
