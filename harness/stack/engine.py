@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from python_on_whales import DockerClient
@@ -282,10 +283,16 @@ class ComposeProject:
         with self._explained(f"running {command[0]} in {service}"):
             return str(self.client.container.execute(container, list(command), tty=False, envs=dict(env or {})))
 
-    def logs(self, services: Sequence[str] = (), tail: str | None = None, since: str | None = None) -> str:
-        """The services' output, masked; `since` (RFC 3339) keeps each line's time in front of it."""
+    def also_mask(self, secrets: Sequence[str]) -> None:
+        """Secrets made after the stack (another tenant's key and password): masked from then on in
+        everything the project returns or raises, as the stack's own are."""
+        self.engine.secrets.extend(s for s in secrets if s and s not in self.engine.secrets)
+
+    def logs(self, services: Sequence[str] = (), tail: str | None = None, since: float | None = None) -> str:
+        """The services' output, masked; from `since` on (seconds since the epoch), each line's time in front of it."""
+        after = datetime.fromtimestamp(since, UTC).isoformat().replace("+00:00", "Z") if since is not None else None  # RFC 3339, as Docker takes it
         with self._explained("docker compose logs"):
-            return mask(str(self.client.compose.logs(list(services), tail=tail, since=since, timestamps=since is not None)), self.engine.secrets)
+            return mask(str(self.client.compose.logs(list(services), tail=tail, since=after, timestamps=since is not None)), self.engine.secrets)
 
     def stop(self, service: str) -> None:
         with self._explained(f"stopping {service}"):

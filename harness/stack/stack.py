@@ -221,8 +221,13 @@ class Stack:
     def status(self) -> list[dict[str, str | None]]:
         return self.project.services()
 
-    def logs(self, *services: str, tail: str | None = None, since: str | None = None) -> str:
+    def logs(self, *services: str, tail: str | None = None, since: float | None = None) -> str:
         return self.project.logs(services, tail=tail, since=since)
+
+    def proxied(self, method: str, target: str, since: float) -> int:
+        """How many `method target` requests (a path and its query) the backend's proxy has logged since
+        `since` (seconds since the epoch): each it answered, and each whose client left first (499)."""
+        return sum(f'"{method} {target} HTTP/' in line for line in self.logs("api", since=since).splitlines())
 
     def harness_tenant(self, role: str) -> tuple[Tenant, bool]:
         """The tenant the harness keeps on this stack for `role` ("run": the one tests reset and use;
@@ -248,7 +253,9 @@ class Stack:
         if new:
             kept[role]["handed_out"] = True
             write_private(path, json.dumps(kept))
-        return Tenant(**entry), new
+        tenant = Tenant(**entry)
+        self.project.also_mask(tenant.secrets)  # made by an earlier run on this stack, perhaps
+        return tenant, new
 
     # ---- where things are -----------------------------------------------------------------------
 

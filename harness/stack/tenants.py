@@ -58,7 +58,12 @@ class Tenants:
             made = json.loads(self.project.execute("backend", ["cat", SEEDED_AT_START]))
         except (DockerError, ValueError):
             return {}
-        return {account: _tenant(each) for account, each in made.items()}
+        return {account: self._known(_tenant(each)) for account, each in made.items()}
+
+    def _known(self, tenant: Tenant) -> Tenant:
+        """The tenant, its secrets masked from now on in the stack's logs and errors."""
+        self.project.also_mask(tenant.secrets)
+        return tenant
 
     def create(self, account: str, another_integration: bool = False) -> Tenant:
         """`account`'s site and its integration, made if missing; with `another_integration`, a further
@@ -68,7 +73,7 @@ class Tenants:
             *(["--another-integration"] if another_integration else []),
             env={"IGNY8_SEED_API_KEY": "", "IGNY8_SEED_PASSWORD": ""},  # fresh secrets, not the stack's own
         )  # fmt: skip
-        return _tenant(made)
+        return self._known(_tenant(made))
 
     def change(self, integration_id: int, change: IntegrationChange) -> dict[str, object]:
         return self._manage("igny8_integration", str(integration_id), f"--{change}")

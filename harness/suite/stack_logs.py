@@ -6,8 +6,6 @@ backend's logs are its deployment's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from harness.stack.stack import Stack
@@ -26,11 +24,6 @@ def stack_of(item: pytest.Item) -> Stack | None:
     return None
 
 
-def since(started: float) -> str:
-    """`started` (seconds since the epoch) less the margin, in RFC 3339 as Docker takes it."""
-    return datetime.fromtimestamp(started - MARGIN_SECONDS, UTC).isoformat().replace("+00:00", "Z")
-
-
 def keep(item: pytest.Item, started: float) -> None:
     """The logs of the failing test's span, as an item of its evidence (the report links the file):
     of the evidence it keeps, or, for a test that keeps none, of evidence of their own."""
@@ -38,7 +31,7 @@ def keep(item: pytest.Item, started: float) -> None:
     if stack is None:
         return
     try:
-        text = stack.logs(since=since(started)) or "(nothing)"
+        text = stack.logs(since=started - MARGIN_SECONDS) or "(nothing)"
     except Exception as exc:  # noqa: BLE001 (a report is written whatever Docker answers)
         text = f"the logs could not be read: {exc}"
     evidence = getattr(item, "funcargs", {}).get("igny8_evidence")
