@@ -3,6 +3,9 @@ files get into the containers, for each way an engine is named."""
 
 import os
 import socket
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +59,17 @@ def test_a_sweep_judges_only_the_runs_of_its_own_machine():
     assert _owner_alive(f"{here}:999999999") is False, "a run of this machine that is gone leaks its stack"
     assert _owner_alive("qa-runner-7:12345") is True, "a run on another machine is spared: only it knows whether it is gone"
     assert _owner_alive(None) is False and _owner_alive("no-pid") is False
+
+
+def test_a_run_that_exited_but_is_not_reaped_yet_owns_nothing():
+    """A killed run's process stays a zombie for as long as no one reaps it (this machine's init
+    does not reap orphans): a sweep finding it must still take its stack (a CI run of 36c89a2)."""
+    here = socket.gethostname()
+    exited = subprocess.Popen(["true"])  # not waited for: a zombie once it exits, until reaped
+    try:
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{exited.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _owner_alive(f"{here}:{exited.pid}") is False, "a run that exited, not yet reaped, keeps its stack from the sweep"
+    finally:
+        exited.wait()

@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness.base.progress import say
 from harness.stack.config import LABEL
@@ -37,11 +38,21 @@ def _owner_alive(owner: str | None) -> bool:
         return True
     try:
         os.kill(int(pid), 0)
-        return True
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    return not _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """Whether `pid` has exited but is not reaped yet: a killed run's process is, for as long as no one
+    reaps it (an init that does not reap orphans, as in some containers), and it owns nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # not Linux, or gone since: os.kill said enough
+    return stat.rpartition(")")[2].split()[0] == "Z"  # the state follows the command's name, which may hold ")"
 
 
 def stacks(engine: Engine | None = None) -> dict[str, StackInfo]:
