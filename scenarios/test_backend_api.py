@@ -6,7 +6,7 @@ import json
 import secrets
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -23,6 +23,7 @@ INVALID = invalid_cases()
 # STORE-3's readers pause between reads: unpaced, two of them spent the key's whole rate (OPS-4) in
 # seconds, and the tests after this one met its 429s. Paced, they still read many times per write.
 READ_PAUSE = 0.05
+READ_AFTER_WRITE_SECONDS = 30.0  # for a read to begin after a write landed (a reader waits out a 429)
 ENDPOINTS = [
     ("POST", "{id}/test-connection/"),
     ("POST", "{id}/update-structure/"),
@@ -188,15 +189,24 @@ def test_a_reader_never_sees_half_an_update(connected_backend, igny8_backend, ig
     assert first.status_code == 200, f"the first update: {first.status_code} {first.text[:200]}"
     stop = threading.Event()
     writes: list[tuple[float, float]] = []
+    begun: list[float] = []  # when each read began, as the readers go (list.append is atomic)
 
     def read() -> list[tuple[float, float, list[int]]]:
         seen = []
         while not stop.is_set():
             started = time.monotonic()
+            begun.append(started)
             counts = sorted({e["count"] for e in igny8_backend.read_back()["post_types"].values()})
             seen.append((started, time.monotonic(), counts))
             time.sleep(READ_PAUSE)
         return seen
+
+    def until_a_read_begins_after(moment: float, readers: list[Future[object]]) -> None:
+        """A read that began after a write landed must see it: each write waits for one, so that the
+        readers' pace on a loaded machine (two reads in all, in a CI run of 754a3a3) decides nothing."""
+        deadline = time.monotonic() + READ_AFTER_WRITE_SECONDS
+        while not any(b > moment for b in begun) and not all(r.done() for r in readers) and time.monotonic() < deadline:
+            time.sleep(0.01)  # a reader that raised ends the wait: its error is the test's
 
     with ThreadPoolExecutor(2) as pool:
         readers = [pool.submit(read) for _ in range(2)]
@@ -208,6 +218,7 @@ def test_a_reader_never_sees_half_an_update(connected_backend, igny8_backend, ig
                 )
                 writes.append((started, time.monotonic()))
                 assert answer.status_code == 200, f"update {n} was not applied: {answer.status_code} {answer.text[:200]}"
+                until_a_read_begins_after(writes[-1][1], readers)
         finally:
             stop.set()
         reads = [read for reader in readers for read in reader.result()]  # a reader's exception is raised here
